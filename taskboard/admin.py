@@ -1,0 +1,70 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from taskboard import services
+from taskboard.models import Task, TaskEvent
+from taskboard.transitions import TRANSITIONS
+
+
+def _transition_action(action: str, label: str):
+    def run(modeladmin: "TaskAdmin", request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        done = 0
+        for task_id in queryset.values_list("pk", flat=True):
+            try:
+                services.task_transition(
+                    task_id=task_id,
+                    action=action,
+                    actor=request.user,
+                    source=TaskEvent.Source.ADMIN,
+                )
+                done += 1
+            except services.TaskError as exc:
+                modeladmin.message_user(request, exc.message, level=messages.WARNING)
+        if done:
+            modeladmin.message_user(request, f"{label}: {done} task(s) updated.")
+
+    run.__name__ = f"transition_{action}"
+    return admin.action(description=f"{label} selected tasks")(run)
+
+
+class TaskEventInline(admin.TabularInline):
+    model = TaskEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("actor", "from_status", "to_status", "source", "created_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "status", "priority", "assignee", "due_date", "updated_at")
+    list_filter = ("status", "priority", "assignee")
+    search_fields = ("title", "description")
+    list_select_related = ("assignee",)
+    readonly_fields = ("status", "created_by", "created_at", "updated_at")
+    inlines = [TaskEventInline]
+    actions = [_transition_action(t.action, t.label) for t in TRANSITIONS.values()]
+
+    def save_model(self, request, obj: Task, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(admin.ModelAdmin):
+    list_display = ("task", "from_status", "to_status", "source", "actor", "created_at")
+    list_filter = ("source", "to_status")
+    search_fields = ("task__title",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

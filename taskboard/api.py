@@ -1,0 +1,120 @@
+"""The JSON API under /api/, with its OpenAPI schema at /api/openapi.json and docs at /api/docs."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from taskboard import selectors, services
+from taskboard.models import Task, TaskEvent
+from taskboard.schemas import (
+    ErrorOut,
+    MeOut,
+    TaskCreateIn,
+    TaskOut,
+    TaskUpdateIn,
+    TransitionIn,
+    user_display_name,
+)
+from taskboard.transitions import transitions_for_user, user_can_approve
+
+api = NinjaAPI(
+    title="Taskboard API",
+    version="1.0.0",
+    auth=django_auth,
+    urls_namespace="api",
+)
+tasks_router = Router(tags=["tasks"])
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request: HttpRequest, exc: ValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = [
+        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(services.TaskNotFound)
+def task_not_found(request: HttpRequest, exc: services.TaskError):
+    return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(services.TransitionNotPermitted)
+def transition_not_permitted(request: HttpRequest, exc: services.TaskError):
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(services.TransitionNotAllowed)
+def transition_not_allowed(request: HttpRequest, exc: services.TaskError):
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+class TaskFilters(Schema):
+    status: Task.Status | None = None
+    priority: Task.Priority | None = None
+    assignee: int | None = None
+    q: str | None = None
+
+
+@api.get("/me", response=MeOut, tags=["people"])
+def me(request: HttpRequest):
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "display_name": user_display_name(user),
+        "can_approve": user_can_approve(user),
+        "transitions": [t.__dict__ for t in transitions_for_user(user)],
+    }
+
+
+@tasks_router.get("", response=list[TaskOut])
+@paginate(LimitOffsetPagination)
+def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
+    return selectors.task_list(
+        status=filters.status,
+        priority=filters.priority,
+        assignee_id=filters.assignee,
+        search=filters.q,
+    )
+
+
+@tasks_router.post("", response={201: TaskOut})
+def create_task(request: HttpRequest, payload: TaskCreateIn):
+    task = services.task_create(actor=request.user, **payload.dict())
+    return 201, task
+
+
+@tasks_router.get("/{task_id}", response={200: TaskOut, 404: ErrorOut})
+def get_task(request: HttpRequest, task_id: int):
+    task = selectors.task_get(task_id=task_id)
+    if task is None:
+        raise services.TaskNotFound(f"Task #{task_id} does not exist.")
+    return task
+
+
+@tasks_router.patch("/{task_id}", response={200: TaskOut, 404: ErrorOut})
+def update_task(request: HttpRequest, task_id: int, payload: TaskUpdateIn):
+    changes = payload.dict(exclude_unset=True)
+    for required in ("title", "priority"):
+        if required in changes and changes[required] is None:
+            raise ValidationError({required: "This field cannot be null."})
+    return services.task_update(task_id=task_id, actor=request.user, **changes)
+
+
+@tasks_router.post(
+    "/{task_id}/transitions",
+    response={200: TaskOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
+    return services.task_transition(
+        task_id=task_id, action=payload.action, actor=request.user, source=TaskEvent.Source.API
+    )
+
+
+api.add_router("/tasks", tasks_router)

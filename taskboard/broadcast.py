@@ -1,0 +1,37 @@
+"""Push task changes to every open board, once the change is committed."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+BOARD_GROUP = "board"
+
+
+def board_message(payload: dict) -> dict:
+    return {"type": "board.message", "payload": payload}
+
+
+def _send(payload: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(BOARD_GROUP, board_message(payload))
+    except Exception:
+        # The change is committed either way; a board that misses it catches up on reload.
+        logger.exception("Could not broadcast %s", payload.get("type"))
+
+
+def broadcast_task_changed(task_id: int) -> None:
+    from taskboard.selectors import task_get_payload
+
+    payload = task_get_payload(task_id=task_id)
+    if payload is not None:
+        _send({"type": "task.changed", "task": payload})
+
+
+def broadcast_task_deleted(task_id: int) -> None:
+    _send({"type": "task.deleted", "id": task_id})

@@ -1,0 +1,25 @@
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from taskboard.broadcast import BOARD_GROUP
+
+
+class BoardConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes every committed task change to signed-in boards; clients only listen."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        await self.channel_layer.group_add(BOARD_GROUP, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(BOARD_GROUP, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        # The board is read-only over the socket; writes go through the API.
+        await self.send_json({"type": "error", "detail": "This socket only sends updates."})
+
+    async def board_message(self, event: dict) -> None:
+        await self.send_json(event["payload"])

@@ -1,0 +1,74 @@
+"""API shapes, shared by the JSON API and the board socket."""
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from ninja import Field, Schema
+
+from taskboard.models import Task
+
+
+def user_display_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+
+    @staticmethod
+    def resolve_display_name(obj: AbstractBaseUser) -> str:
+        return user_display_name(obj)
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    description: str
+    status: Task.Status
+    priority: Task.Priority
+    assignee: UserOut | None
+    due_date: date | None
+    created_by: UserOut | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskCreateIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    priority: Task.Priority = Task.Priority.MEDIUM
+    assignee_id: int | None = None
+    due_date: date | None = None
+
+
+class TaskUpdateIn(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    priority: Task.Priority | None = None
+    assignee_id: int | None = None
+    due_date: date | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(max_length=32)
+
+
+class TransitionOut(Schema):
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    can_approve: bool
+    transitions: list[TransitionOut]
+
+
+class ErrorOut(Schema):
+    detail: str

@@ -1,0 +1,50 @@
+"""Reads of tasks and people; every query the views, API and agent tools need."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from taskboard.models import Task
+from taskboard.schemas import TaskOut
+
+
+def task_list(
+    *,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    priority: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Task]:
+    tasks = Task.objects.select_related("assignee", "created_by")
+    if status:
+        tasks = tasks.filter(status=status)
+    if assignee_id is not None:
+        tasks = tasks.filter(assignee_id=assignee_id)
+    if priority:
+        tasks = tasks.filter(priority=priority)
+    if search:
+        tasks = tasks.filter(Q(title__icontains=search) | Q(description__icontains=search))
+    return tasks.order_by("-updated_at", "-id")
+
+
+def task_get(*, task_id: int) -> Task | None:
+    return Task.objects.select_related("assignee", "created_by").filter(pk=task_id).first()
+
+
+def task_payload(task: Task) -> dict:
+    return TaskOut.from_orm(task).model_dump(mode="json")
+
+
+def task_get_payload(*, task_id: int) -> dict | None:
+    task = task_get(task_id=task_id)
+    return None if task is None else task_payload(task)
+
+
+def user_search(*, query: str, limit: int = 10):
+    users = get_user_model().objects.filter(is_active=True)
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    return users.order_by("username")[:limit]

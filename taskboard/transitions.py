@@ -1,0 +1,45 @@
+"""The task workflow: which action moves a task from which status, and who may use it."""
+
+from dataclasses import dataclass
+
+from taskboard.models import Task
+
+APPROVE_PERMISSION = "taskboard.approve_task"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    needs_approver: bool
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("start", "Start", Task.Status.TODO, Task.Status.IN_PROGRESS, False),
+        Transition(
+            "submit", "Submit for review", Task.Status.IN_PROGRESS, Task.Status.REVIEW, False
+        ),
+        Transition("approve", "Approve", Task.Status.REVIEW, Task.Status.DONE, True),
+        Transition("reject", "Reject", Task.Status.REVIEW, Task.Status.IN_PROGRESS, True),
+        Transition("reopen", "Reopen", Task.Status.DONE, Task.Status.TODO, True),
+    )
+}
+
+
+def user_can_approve(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(APPROVE_PERMISSION))
+
+
+def transitions_for_user(user) -> list[Transition]:
+    """Every transition this user may make, whatever the task's status."""
+    approver = user_can_approve(user)
+    return [t for t in TRANSITIONS.values() if approver or not t.needs_approver]
+
+
+def available_transitions(*, status: str, user) -> list[Transition]:
+    """The transitions this user may make on a task in `status`."""
+    return [t for t in transitions_for_user(user) if t.from_status == status]
