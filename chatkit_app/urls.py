@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from chatkit_app import views
+
+urlpatterns = [
+    path("chatkit", views.chatkit_endpoint, name="chatkit"),
+]

@@ -1,0 +1,237 @@
+"""The offline model: a deterministic stand-in for a real model, built on the Agents
+SDK's own scripted model (`agents.testing.ScriptedModel`).
+
+It reads the latest user message, matches it against `COMMANDS`, and answers like a
+real model would: either with a short assistant message, or with a function call to
+one of the agent's tools followed, once the tool output is back, by a short message.
+Every reply is a fresh `ScriptedModel` step, so one instance serves any number of
+turns and keeps no state between them.
+
+Grammar (case-insensitive; `help` lists whatever the table holds):
+
+| you type | it does |
+|---|---|
+| `help` | lists the commands |
+| `hi`, `hello`, `hey` | greets and points to `help` |
+| `who am i` | calls `get_current_user` and says who you are signed in as |
+
+Add a command by appending a `Command` to `COMMANDS`: a regular expression over the
+whole message, a help line, and a `plan` that turns the match into `Say(text)` or
+`CallTool(tool, arguments)`. A `CallTool` reply is followed by the command's
+`summarize(arguments, tool_output)` (the tool output itself by default). A tool the
+current agent does not offer is never called; the model says so instead.
+
+When the agent forces a tool (`ModelSettings.tool_choice` naming one of its tools),
+the model calls that tool first, whatever was typed, as a real model must.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents import Model
+from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_message, function_call
+
+# User-role input that ChatKit's converter adds around the user's own words.
+CONTEXT_PREFIXES = (
+    "Hidden context for the agent",
+    "# User-provided context for @-mentions",
+    "The user is referring to this in particular",
+    "The following graphical UI widget",
+    "A message was displayed to the user",
+    "A structured input request",
+    "The following image was generated",
+)
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+@dataclass(frozen=True)
+class CallTool:
+    tool: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+Reply = Say | CallTool
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the model sees of the current turn."""
+
+    text: str
+    tools: frozenset[str]
+    call: ModelCall
+
+
+def _tool_output(arguments: dict[str, Any], output: str) -> str:
+    return output
+
+
+@dataclass(frozen=True)
+class Command:
+    pattern: re.Pattern[str]
+    help: str
+    plan: Callable[[re.Match[str], Turn], Reply]
+    summarize: Callable[[dict[str, Any], str], str] = _tool_output
+
+
+def command(
+    pattern: str,
+    help: str,
+    plan: Callable[[re.Match[str], Turn], Reply],
+    summarize: Callable[[dict[str, Any], str], str] = _tool_output,
+) -> Command:
+    return Command(re.compile(pattern, re.IGNORECASE | re.DOTALL), help, plan, summarize)
+
+
+def help_text(match: re.Match[str] | None = None, turn: Turn | None = None) -> Say:
+    lines = "\n".join(f"- `{cmd.help}`" for cmd in COMMANDS)
+    return Say(f"Here is what I understand:\n{lines}")
+
+
+COMMANDS: list[Command] = [
+    command(r"help|\?|commands|what can you do\??", "help", help_text),
+    command(
+        r"(hi|hello|hey|good (morning|afternoon|evening))[!. ]*",
+        "hello",
+        lambda match, turn: Say("Hello! I can help with the task board. Type `help` to see how."),
+    ),
+    command(
+        r"who ?am ?i\??|whoami",
+        "who am i",
+        lambda match, turn: CallTool("get_current_user"),
+    ),
+]
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def _text_of(item: Any) -> str | None:
+    """The text of a user-role input message, or None for anything else."""
+    if not isinstance(item, dict) or item.get("role") != "user":
+        return None
+    content = item.get("content")
+    if isinstance(content, str):
+        return content
+    parts = [part.get("text", "") for part in content or [] if isinstance(part, dict)]
+    return "".join(parts)
+
+
+def latest_user_message(items: Sequence[Any]) -> tuple[int, str]:
+    """Index and text of the user's latest own message (context messages skipped)."""
+    for index in range(len(items) - 1, -1, -1):
+        text = _text_of(items[index])
+        if text is not None and not text.startswith(CONTEXT_PREFIXES):
+            return index, text
+    return -1, ""
+
+
+def tool_results(items: Sequence[Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """(tool, arguments, output) for each function call answered in `items`."""
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    results = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "function_call":
+            try:
+                arguments = json.loads(item.get("arguments") or "{}")
+            except ValueError:
+                arguments = {}
+            calls[item["call_id"]] = (item.get("name", ""), arguments)
+        elif item.get("type") == "function_call_output" and item.get("call_id") in calls:
+            name, arguments = calls[item["call_id"]]
+            output = item.get("output")
+            results.append((name, arguments, output if isinstance(output, str) else str(output)))
+    return results
+
+
+def _understood(text: str) -> Say:
+    shown = " ".join(text.split())
+    if len(shown) > 80:
+        shown = shown[:79] + "…"
+    heard = f"I read “{shown}”, but" if shown else "I got an empty message, and"
+    commands = ", ".join(f"`{cmd.help}`" for cmd in COMMANDS)
+    return Say(
+        f"{heard} that is not a command I know. I am the offline model and understand "
+        f"a fixed set of commands: {commands}."
+    )
+
+
+def plan_reply(turn: Turn) -> Reply:
+    """What to do about the user's message, before any tool ran."""
+    text = " ".join(turn.text.split())
+    for cmd in COMMANDS:
+        match = cmd.pattern.fullmatch(text)
+        if match is None:
+            continue
+        reply = cmd.plan(match, turn)
+        if isinstance(reply, CallTool) and reply.tool not in turn.tools:
+            return Say(f"I understood “{cmd.help}”, but I cannot do that in this mode.")
+        return reply
+    return _understood(text)
+
+
+def _forced_tool(call: ModelCall, tools: frozenset[str]) -> str | None:
+    choice = call.model_settings.tool_choice
+    if isinstance(choice, str) and choice in tools:
+        return choice
+    return None
+
+
+def respond(call: ModelCall) -> ModelStep:
+    """One model response to `call`, as the scripted model's responder."""
+    items = (
+        call.input if isinstance(call.input, list) else [{"role": "user", "content": call.input}]
+    )
+    tools = frozenset(getattr(tool, "name", "") for tool in call.tools)
+    index, text = latest_user_message(items)
+    done = tool_results(items[index + 1 :])
+    turn = Turn(text=text, tools=tools, call=call)
+
+    if done:
+        _tool, arguments, output = done[-1]
+        summary = output
+        for cmd in COMMANDS:
+            match = cmd.pattern.fullmatch(" ".join(text.split()))
+            if match is not None:
+                summary = cmd.summarize(arguments, output)
+                break
+        return _say(summary)
+
+    forced = _forced_tool(call, tools)
+    reply = CallTool(forced) if forced else plan_reply(turn)
+    if isinstance(reply, CallTool):
+        return ModelStep(
+            output=[function_call(reply.tool, reply.arguments, call_id=new_id("call"))],
+            response_id=new_id("resp"),
+        )
+    return _say(reply.text)
+
+
+def _say(text: str) -> ModelStep:
+    return ModelStep(
+        output=[assistant_message(text, item_id=new_id("msg"))], response_id=new_id("resp")
+    )
+
+
+class OfflineModel(Model):
+    """An Agents SDK `Model` that answers `COMMANDS` without any network."""
+
+    def _script(self) -> ScriptedModel:
+        return ScriptedModel([ModelStep.respond(respond)])
+
+    async def get_response(self, *args: Any, **kwargs: Any):
+        return await self._script().get_response(*args, **kwargs)
+
+    def stream_response(self, *args: Any, **kwargs: Any):
+        return self._script().stream_response(*args, **kwargs)

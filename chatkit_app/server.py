@@ -1,0 +1,153 @@
+"""The ChatKit server: runs an agent for each user message and keeps the thread.
+
+`get_chat_server()` is the one instance the HTTP view uses. Widget actions arrive
+in `action()`; agents and their tools are defined in `chatkit_app.agents`.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import openai
+from agents import Model, RunConfig, Runner
+from chatkit.agents import AgentContext, stream_agent_response
+from chatkit.errors import CustomStreamError, StreamError
+from chatkit.server import ChatKitServer
+from chatkit.types import (
+    Action,
+    FeedbackKind,
+    SDKHiddenContextItem,
+    ThreadItem,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    UserMessageTagContent,
+    UserMessageTextContent,
+    WidgetItem,
+)
+
+from chatkit_app.agents import agent_mode, build_agent
+from chatkit_app.context import ChatContext
+from chatkit_app.converter import TaskboardThreadItemConverter
+from chatkit_app.models_provider import chat_model, tracing_enabled
+from chatkit_app.store import DjangoStore
+
+logger = logging.getLogger(__name__)
+
+# How many recent items the model sees; older ones stay in the thread for the user.
+HISTORY_LIMIT = 40
+TITLE_LENGTH = 60
+MAX_TURNS = 8
+MODEL_FAILED = "The assistant could not answer just now. Try again in a moment."
+
+
+def message_text(item: UserMessageItem) -> str:
+    parts = []
+    for part in item.content:
+        if isinstance(part, UserMessageTextContent):
+            parts.append(part.text)
+        elif isinstance(part, UserMessageTagContent):
+            parts.append(f"@{part.text}")
+    return " ".join("".join(parts).split())
+
+
+def thread_title(item: UserMessageItem) -> str:
+    text = message_text(item) or "New chat"
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+class TaskboardChatServer(ChatKitServer[ChatContext]):
+    def __init__(self, store: DjangoStore | None = None, *, model: Model | None = None) -> None:
+        super().__init__(store or DjangoStore())
+        self.store: DjangoStore
+        # None: pick the model from settings at every turn (see models_provider).
+        self.model = model
+        self.converter = TaskboardThreadItemConverter()
+
+    async def respond(
+        self,
+        thread: ThreadMetadata,
+        input_user_message: UserMessageItem | None,
+        context: ChatContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        tool_choice = None
+        if input_user_message is not None:
+            choice = input_user_message.inference_options.tool_choice
+            tool_choice = choice.id if choice else None
+            if not thread.title:
+                # The server saves the thread and tells the client once this changes.
+                thread.title = thread_title(input_user_message)
+
+        agent = build_agent(agent_mode(tool_choice), model=self.model or chat_model())
+        agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
+        recent = await self.store.load_thread_items(thread.id, None, HISTORY_LIMIT, "desc", context)
+        agent_input = await self.converter.to_agent_input(list(reversed(recent.data)))
+
+        result = Runner.run_streamed(
+            agent,
+            agent_input,
+            context=agent_context,
+            max_turns=MAX_TURNS,
+            run_config=RunConfig(
+                workflow_name="Taskboard chat",
+                tracing_disabled=not tracing_enabled(),
+            ),
+        )
+        try:
+            async for event in stream_agent_response(agent_context, result):
+                yield event
+        except (CustomStreamError, StreamError):
+            raise
+        except openai.APIError as error:
+            logger.warning("Model request failed in thread %s: %s", thread.id, error)
+            raise CustomStreamError(MODEL_FAILED, allow_retry=True) from error
+        except Exception as error:
+            logger.exception("Agent run failed in thread %s", thread.id)
+            raise CustomStreamError(MODEL_FAILED, allow_retry=True) from error
+        finally:
+            # Stop the run (model stream and pending tools) if the client went away.
+            if not result.is_complete:
+                result.cancel()
+
+    async def action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: ChatContext,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        raise CustomStreamError(f"The action “{action.type}” is not supported.")
+        yield  # an async generator, like every action handler
+
+    async def add_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        feedback: FeedbackKind,
+        context: ChatContext,
+    ) -> None:
+        await self.store.save_feedback(thread_id, item_ids, feedback, context)
+
+    async def handle_stream_cancelled(
+        self,
+        thread: ThreadMetadata,
+        pending_items: list[ThreadItem],
+        context: ChatContext,
+    ) -> None:
+        # Unfinished items (a half-streamed answer) are dropped rather than stored;
+        # a hidden note tells the model on the next turn that the reply was cut off.
+        note = SDKHiddenContextItem(
+            id=self.store.generate_item_id("sdk_hidden_context", thread, context),
+            thread_id=thread.id,
+            created_at=datetime.now(),
+            content="The user left before the previous reply finished; it was discarded.",
+        )
+        await asyncio.shield(self.store.add_thread_item(thread.id, note, context=context))
+
+
+@cache
+def get_chat_server() -> TaskboardChatServer:
+    return TaskboardChatServer()

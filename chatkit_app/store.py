@@ -1,0 +1,228 @@
+"""ChatKit's `Store` on the Django ORM.
+
+Every query is scoped to `context.user`: a thread id that belongs to somebody else
+behaves exactly like one that does not exist (`NotFoundError`), so nothing leaks.
+Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
+learn `has_more`.
+"""
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from asgiref.sync import sync_to_async
+from chatkit.store import NotFoundError, Store
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from pydantic import TypeAdapter
+
+from chatkit_app.context import ChatContext
+from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
+
+MAX_PAGE_SIZE = 100
+THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
+
+
+class AttachmentsNotSupported(Exception):
+    """The chat offers no file uploads; attachment calls end here."""
+
+    message = "Attachments are not supported in this chat."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def aware(value: datetime) -> datetime:
+    """Return `value` in UTC; ChatKit stamps items with naive local time."""
+    if value.tzinfo is None:
+        # astimezone() on a naive datetime reads it as the machine's local time.
+        value = value.astimezone()
+    return value.astimezone(UTC)
+
+
+def page_size(limit: int | None) -> int:
+    return max(1, min(limit or 20, MAX_PAGE_SIZE))
+
+
+def keyset_page(
+    queryset: QuerySet, *, cursor: tuple[datetime, object] | None, limit: int, order: str
+) -> tuple[list, bool]:
+    """Rows after `cursor` in (`created_at`, `pk`) order, and whether more follow."""
+    descending = order == "desc"
+    if cursor is not None:
+        created_at, pk = cursor
+        if descending:
+            after = Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        else:
+            after = Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk)
+        queryset = queryset.filter(after)
+    ordering = ("-created_at", "-pk") if descending else ("created_at", "pk")
+    rows = list(queryset.order_by(*ordering)[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def sort_order(order: str) -> Literal["asc", "desc"]:
+    return "asc" if order == "asc" else "desc"
+
+
+class DjangoStore(Store[ChatContext]):
+    """Threads, items and feedback in the database, one user at a time."""
+
+    # Threads
+
+    def _threads(self, context: ChatContext) -> QuerySet[ChatThread]:
+        return ChatThread.objects.filter(owner_id=context.user_id)
+
+    async def _thread(self, thread_id: str, context: ChatContext) -> ChatThread:
+        thread = await self._threads(context).filter(id=thread_id).afirst()
+        if thread is None:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        return thread
+
+    async def load_thread(self, thread_id: str, context: ChatContext) -> ThreadMetadata:
+        thread = await self._thread(thread_id, context)
+        return ThreadMetadata.model_validate(thread.data)
+
+    async def save_thread(self, thread: ThreadMetadata, context: ChatContext) -> None:
+        created_at = aware(thread.created_at)
+        data = thread.model_copy(update={"created_at": created_at}).model_dump(mode="json")
+        fields = {"title": thread.title or "", "data": data}
+        updated = await self._threads(context).filter(id=thread.id).aupdate(**fields)
+        if updated:
+            return
+        try:
+            await sync_to_async(self._create_thread)(
+                thread_id=thread.id, created_at=created_at, context=context, **fields
+            )
+        except IntegrityError:
+            # The id exists but belongs to another user: same answer as a missing thread.
+            raise NotFoundError(f"Thread {thread.id} not found") from None
+
+    @staticmethod
+    def _create_thread(*, thread_id: str, created_at: datetime, context: ChatContext, **fields):
+        with transaction.atomic():
+            ChatThread.objects.create(
+                id=thread_id, owner_id=context.user_id, created_at=created_at, **fields
+            )
+
+    async def load_threads(
+        self, limit: int, after: str | None, order: str, context: ChatContext
+    ) -> Page[ThreadMetadata]:
+        limit = page_size(limit)
+        cursor = None
+        if after:
+            anchor = await self._thread(after, context)
+            cursor = (anchor.created_at, anchor.pk)
+        rows, has_more = await sync_to_async(keyset_page)(
+            self._threads(context), cursor=cursor, limit=limit, order=sort_order(order)
+        )
+        data = [ThreadMetadata.model_validate(row.data) for row in rows]
+        return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
+
+    async def delete_thread(self, thread_id: str, context: ChatContext) -> None:
+        thread = await self._thread(thread_id, context)
+        # Items and feedback go with the thread (ON DELETE CASCADE, one transaction).
+        await thread.adelete()
+
+    # Items
+
+    async def _item(self, thread_id: str, item_id: str, context: ChatContext) -> ChatItem:
+        thread = await self._thread(thread_id, context)
+        item = await ChatItem.objects.filter(thread=thread, item_id=item_id).afirst()
+        if item is None:
+            raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
+        return item
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: ChatContext,
+    ) -> Page[ThreadItem]:
+        limit = page_size(limit)
+        thread = await self._thread(thread_id, context)
+        cursor = None
+        if after:
+            anchor = await ChatItem.objects.filter(thread=thread, item_id=after).afirst()
+            if anchor is None:
+                raise NotFoundError(f"Item {after} not found in thread {thread_id}")
+            cursor = (anchor.created_at, anchor.pk)
+        rows, has_more = await sync_to_async(keyset_page)(
+            ChatItem.objects.filter(thread=thread),
+            cursor=cursor,
+            limit=limit,
+            order=sort_order(order),
+        )
+        data = [THREAD_ITEM_ADAPTER.validate_python(row.data) for row in rows]
+        return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
+
+    @staticmethod
+    def _item_fields(item: ThreadItem) -> dict:
+        created_at = aware(item.created_at)
+        data = item.model_copy(update={"created_at": created_at}).model_dump(mode="json")
+        return {"type": item.type, "created_at": created_at, "data": data}
+
+    async def add_thread_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
+        thread = await self._thread(thread_id, context)
+        fields = self._item_fields(item)
+        # An item added twice (a workflow carried over between turns is stored
+        # again at the end of the turn) keeps its first place and takes the new content.
+        await ChatItem.objects.aupdate_or_create(
+            thread=thread,
+            item_id=item.id,
+            defaults={"data": fields["data"]},
+            create_defaults=fields,
+        )
+
+    async def save_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
+        thread = await self._thread(thread_id, context)
+        fields = self._item_fields(item)
+        await ChatItem.objects.aupdate_or_create(
+            thread=thread,
+            item_id=item.id,
+            defaults={"data": fields["data"], "type": fields["type"]},
+            create_defaults=fields,
+        )
+
+    async def load_item(self, thread_id: str, item_id: str, context: ChatContext) -> ThreadItem:
+        item = await self._item(thread_id, item_id, context)
+        return THREAD_ITEM_ADAPTER.validate_python(item.data)
+
+    async def delete_thread_item(self, thread_id: str, item_id: str, context: ChatContext) -> None:
+        thread = await self._thread(thread_id, context)
+        await ChatItem.objects.filter(thread=thread, item_id=item_id).adelete()
+
+    # Feedback (not part of ChatKit's Store interface; the server calls it)
+
+    async def save_feedback(
+        self, thread_id: str, item_ids: list[str], kind: str, context: ChatContext
+    ) -> int:
+        """Record `kind` on each item; raises NotFoundError if any item is not in the thread."""
+        thread = await self._thread(thread_id, context)
+        return await sync_to_async(self._save_feedback)(thread, item_ids, kind, context)
+
+    @staticmethod
+    def _save_feedback(thread: ChatThread, item_ids: list[str], kind: str, context) -> int:
+        wanted = set(item_ids)
+        items = list(ChatItem.objects.filter(thread=thread, item_id__in=wanted))
+        if len(items) != len(wanted):
+            raise NotFoundError(f"Item not found in thread {thread.id}")
+        with transaction.atomic():
+            for item in items:
+                ChatFeedback.objects.update_or_create(
+                    item=item, user_id=context.user_id, defaults={"kind": kind, "thread": thread}
+                )
+        return len(items)
+
+    # Attachments: the composer offers no uploads.
+
+    async def save_attachment(self, attachment: Attachment, context: ChatContext) -> None:
+        raise AttachmentsNotSupported
+
+    async def load_attachment(self, attachment_id: str, context: ChatContext) -> Attachment:
+        raise AttachmentsNotSupported
+
+    async def delete_attachment(self, attachment_id: str, context: ChatContext) -> None:
+        raise AttachmentsNotSupported

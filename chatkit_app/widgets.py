@@ -1,0 +1,188 @@
+"""Build the chat's widgets from the templates in widgets/.
+
+Every builder turns domain objects into plain data, validates it against the
+template's `jsonSchema`, then renders the template. The templates insert every
+value through `tojson`, so user text (titles, names) can never change a widget's
+structure or add an action.
+
+Builders touch related objects and permissions, so call them from sync code
+(`sync_to_async` in async callers).
+"""
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import jsonschema
+from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+
+from taskboard.models import Task
+from taskboard.schemas import user_display_name
+from taskboard.transitions import Transition, available_transitions
+
+WIDGETS_DIR = settings.BASE_DIR / "widgets"
+PAGE_SIZE = 20
+FORM_FIELDS = ("title", "description", "priority", "due_date", "assignee_id")
+
+STATUS_COLORS = {
+    Task.Status.TODO: "secondary",
+    Task.Status.IN_PROGRESS: "info",
+    Task.Status.REVIEW: "warning",
+    Task.Status.DONE: "success",
+}
+# Forward moves are the primary button; moves back are secondary.
+BUTTON_STYLES = {
+    "start": ("primary", "primary"),
+    "submit": ("primary", "primary"),
+    "approve": ("primary", "success"),
+    "reject": ("secondary", "danger"),
+    "reopen": ("secondary", "secondary"),
+}
+
+
+class WidgetDataError(ValueError):
+    """The data does not match the widget template's schema."""
+
+
+@cache
+def load_template(name: str) -> WidgetTemplate:
+    return WidgetTemplate.from_file(str(WIDGETS_DIR / f"{name}.widget"))
+
+
+def render(name: str, data: Mapping[str, Any]) -> DynamicWidgetRoot:
+    """Validate `data` against the template's jsonSchema, then build the widget."""
+    template = load_template(name)
+    try:
+        jsonschema.validate(instance=data, schema=template.data_schema)
+    except jsonschema.ValidationError as exc:
+        path = "/".join(str(part) for part in exc.absolute_path) or "(root)"
+        raise WidgetDataError(f"{name} widget data invalid at {path}: {exc.message}") from exc
+    return template.build(dict(data))
+
+
+def action_type(transition: Transition) -> str:
+    return f"task.{transition.action}"
+
+
+def _button(transition: Transition) -> dict[str, str]:
+    style, color = BUTTON_STYLES[transition.action]
+    return {
+        "type": action_type(transition),
+        "label": transition.label,
+        "style": style,
+        "color": color,
+    }
+
+
+def task_meta(task: Task) -> str:
+    parts = [f"{task.get_priority_display()} priority"]
+    parts.append(user_display_name(task.assignee) if task.assignee else "Unassigned")
+    if task.due_date:
+        parts.append(f"due {task.due_date.isoformat()}")
+    return " · ".join(parts)
+
+
+def task_data(task: Task, user: AbstractBaseUser | None, *, with_actions: bool = True) -> dict:
+    """One task as widget data, with a button per transition `user` may make from its status."""
+    transitions = available_transitions(status=task.status, user=user) if with_actions else []
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "description": task.description,
+        "status": task.status,
+        "status_label": task.get_status_display(),
+        "status_color": STATUS_COLORS[task.status],
+        "meta": task_meta(task),
+        "actions": [_button(t) for t in transitions],
+    }
+
+
+def task_list_data(
+    *,
+    tasks: Iterable[Task],
+    user: AbstractBaseUser,
+    title: str = "Tasks",
+    status: str | None = None,
+    next_offset: int | None = None,
+    note: str = "",
+    with_actions: bool = True,
+) -> dict:
+    return {
+        "title": title,
+        "tasks": [task_data(task, user, with_actions=with_actions) for task in tasks],
+        "empty_text": "No tasks match.",
+        "note": note,
+        "more": None if next_offset is None else {"status": status, "offset": next_offset},
+    }
+
+
+def build_task_list(**kwargs: Any) -> DynamicWidgetRoot:
+    """Up to 20 tasks; `next_offset` (when more exist) adds a "Show more" button."""
+    return render("task_list", task_list_data(**kwargs))
+
+
+def build_task_card(
+    task: Task, user: AbstractBaseUser | None, *, note: str = "", with_actions: bool = True
+) -> DynamicWidgetRoot:
+    return render(
+        "task_card", {"task": task_data(task, user, with_actions=with_actions), "note": note}
+    )
+
+
+def form_values(values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The form's fields as the template expects them: strings, or null where empty."""
+    values = values or {}
+
+    def text(name: str) -> str:
+        value = values.get(name)
+        return value if isinstance(value, str) else ""
+
+    def optional(name: str) -> str | None:
+        value = values.get(name)
+        if value is None or value == "":
+            return None
+        return str(value)
+
+    priority = values.get("priority")
+    return {
+        "title": text("title"),
+        "description": text("description"),
+        "priority": priority if priority in Task.Priority.values else Task.Priority.MEDIUM,
+        "due_date": optional("due_date"),
+        "assignee_id": optional("assignee_id"),
+    }
+
+
+def form_errors(errors: Mapping[str, Any] | None) -> dict[str, str]:
+    """Field errors keyed by form field; anything else is a form-level error."""
+    result: dict[str, list[str]] = {}
+    for field, messages in (errors or {}).items():
+        key = field if field in FORM_FIELDS else "form"
+        if isinstance(messages, str):
+            messages = [messages]
+        result.setdefault(key, []).extend(str(m) for m in messages)
+    return {key: " ".join(messages) for key, messages in result.items() if messages}
+
+
+def build_task_form(
+    *,
+    people: Iterable[AbstractBaseUser],
+    values: Mapping[str, Any] | None = None,
+    errors: Mapping[str, Any] | None = None,
+) -> DynamicWidgetRoot:
+    """The new-task form, refilled with `values` and showing `errors` under their fields."""
+    return render(
+        "task_form",
+        {
+            "values": form_values(values),
+            "errors": form_errors(errors),
+            "priorities": [
+                {"value": value, "label": label} for value, label in Task.Priority.choices
+            ],
+            "people": [
+                {"value": str(person.pk), "label": user_display_name(person)} for person in people
+            ],
+        },
+    )
