@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router, Schema
+from django.middleware.csrf import get_token
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -32,7 +33,7 @@ tasks_router = Router(tags=["tasks"])
 def django_validation_error(request: HttpRequest, exc: ValidationError):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     detail = [
-        {"loc": ["body", field], "msg": message, "type": "value_error"}
+        {"loc": ["body", "payload", field], "msg": message, "type": "value_error"}
         for field, messages in errors.items()
         for message in messages
     ]
@@ -63,6 +64,8 @@ class TaskFilters(Schema):
 
 @api.get("/me", response=MeOut, tags=["people"])
 def me(request: HttpRequest):
+    """The signed-in user; also sets the CSRF cookie the frontend echoes on writes."""
+    get_token(request)
     user = request.user
     return {
         "id": user.pk,
@@ -87,7 +90,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
 @tasks_router.post("", response={201: TaskOut})
 def create_task(request: HttpRequest, payload: TaskCreateIn):
     task = services.task_create(actor=request.user, **payload.dict())
-    return 201, task
+    return Status(201, task)
 
 
 @tasks_router.get("/{task_id}", response={200: TaskOut, 404: ErrorOut})
@@ -113,7 +116,10 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskUpdateIn):
 )
 def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
     return services.task_transition(
-        task_id=task_id, action=payload.action, actor=request.user, source=TaskEvent.Source.API
+        task_id=task_id,
+        action=payload.action.value,
+        actor=request.user,
+        source=TaskEvent.Source.API,
     )
 
 

@@ -1,11 +1,16 @@
 """API shapes, shared by the JSON API and the board socket."""
 
 from datetime import date, datetime
+from enum import Enum
 
 from django.contrib.auth.models import AbstractBaseUser
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from taskboard.models import Task
+from taskboard.transitions import TRANSITIONS
+
+TransitionAction = Enum("TransitionAction", {name: name for name in TRANSITIONS}, type=str)
 
 
 def user_display_name(user: AbstractBaseUser) -> str:
@@ -36,6 +41,8 @@ class TaskOut(Schema):
 
 
 class TaskCreateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
     priority: Task.Priority = Task.Priority.MEDIUM
@@ -44,6 +51,8 @@ class TaskCreateIn(Schema):
 
 
 class TaskUpdateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
     priority: Task.Priority | None = None
@@ -52,7 +61,9 @@ class TaskUpdateIn(Schema):
 
 
 class TransitionIn(Schema):
-    action: str = Field(max_length=32)
+    model_config = ConfigDict(extra="forbid")
+
+    action: TransitionAction
 
 
 class TransitionOut(Schema):

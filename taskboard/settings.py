@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_vite",
+    "servestatic",
     "taskboard",
     "chatkit_app",
 ]
@@ -116,7 +117,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATICFILES_DIRS = [FRONTEND_DIST]
-SERVESTATIC_USE_FINDERS = True
+# Serve straight from the sources while developing (and in tests, where
+# pytest-django turns settings.DEBUG off later); with DJANGO_DEBUG=0 serve the
+# collectstatic output in STATIC_ROOT, as a deployment does.
+SERVESTATIC_USE_FINDERS = DEBUG
 SERVESTATIC_AUTOREFRESH = DEBUG
 DJANGO_VITE = {
     "default": {

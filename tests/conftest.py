@@ -1,0 +1,55 @@
+import os
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import _set_suffix_to_test_databases
+
+from tests.factories import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Give each test run its own test database, so runs side by side never share one."""
+    _set_suffix_to_test_databases(suffix=f"p{os.getpid()}")
+
+
+@pytest.fixture
+def member(db):
+    return make_user(username="member", first_name="Mia", last_name="Member")
+
+
+@pytest.fixture
+def approver(db):
+    return make_user(username="approver", approver=True)
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(username="staff", staff=True, is_superuser=True)
+
+
+def _client_for(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return _client_for(member)
+
+
+@pytest.fixture
+def approver_client(approver) -> Client:
+    return _client_for(approver)
+
+
+@pytest.fixture
+def anon_client() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def csrf_headers(client: Client) -> dict[str, str]:
+    """The header a browser would send: the CSRF cookie, which /api/me sets, echoed back."""
+    client.get("/api/me")
+    return {"X-CSRFToken": client.cookies["csrftoken"].value}

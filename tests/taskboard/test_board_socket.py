@@ -1,0 +1,120 @@
+"""The /ws/board/ socket: who may listen, and what they hear after committed changes."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from taskboard import services
+from taskboard.asgi import application
+from tests.conftest import csrf_headers
+from tests.factories import make_task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def socket_for(client: Client | None) -> WebsocketCommunicator:
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if client is not None:
+        session = client.cookies["sessionid"].value
+        headers.append((b"cookie", f"sessionid={session}".encode()))
+    return WebsocketCommunicator(application, "/ws/board/", headers=headers)
+
+
+async def connected(client: Client) -> WebsocketCommunicator:
+    communicator = socket_for(client)
+    accepted, _ = await communicator.connect()
+    assert accepted
+    return communicator
+
+
+async def test_anonymous_connection_is_refused():
+    communicator = socket_for(None)
+    accepted, code = await communicator.connect()
+    assert not accepted
+    assert code == 4401
+
+
+async def test_connection_from_a_foreign_origin_is_refused(member_client):
+    session = member_client.cookies["sessionid"].value
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/board/",
+        headers=[(b"origin", b"http://evil.example"), (b"cookie", f"sessionid={session}".encode())],
+    )
+    accepted, _ = await communicator.connect()
+    assert not accepted
+
+
+async def test_api_transition_reaches_every_connected_board(member_client, approver_client):
+    task = await sync_to_async(make_task)(title="Broadcast me")
+    boards = [await connected(member_client), await connected(approver_client)]
+
+    def start_through_api():
+        return member_client.post(
+            f"/api/tasks/{task.pk}/transitions",
+            json.dumps({"action": "start"}),
+            content_type="application/json",
+            headers=csrf_headers(member_client),
+        )
+
+    response = await sync_to_async(start_through_api)()
+    assert response.status_code == 200
+
+    for board in boards:
+        message = await board.receive_json_from(timeout=5)
+        assert message["type"] == "task.changed"
+        assert message["task"]["id"] == task.pk
+        assert message["task"]["status"] == "in_progress"
+        assert message["task"]["title"] == "Broadcast me"
+        await board.disconnect()
+
+
+async def test_service_calls_and_creations_are_broadcast(member_client, member):
+    board = await connected(member_client)
+
+    created = await sync_to_async(services.task_create)(actor=member, title="Fresh")
+    message = await board.receive_json_from(timeout=5)
+    assert message == {"type": "task.changed", "task": message["task"]}
+    assert (message["task"]["id"], message["task"]["status"]) == (created.pk, "todo")
+
+    await sync_to_async(services.task_transition)(
+        task_id=created.pk, action="start", actor=member, source="chat"
+    )
+    message = await board.receive_json_from(timeout=5)
+    assert (message["task"]["id"], message["task"]["status"]) == (created.pk, "in_progress")
+    await board.disconnect()
+
+
+async def test_deletion_is_broadcast(member_client):
+    task = await sync_to_async(make_task)()
+    task_id = task.pk
+    board = await connected(member_client)
+
+    await sync_to_async(task.delete)()
+
+    assert await board.receive_json_from(timeout=5) == {"type": "task.deleted", "id": task_id}
+    await board.disconnect()
+
+
+async def test_refused_transition_broadcasts_nothing(member_client, member):
+    task = await sync_to_async(make_task)(status="review")
+    board = await connected(member_client)
+
+    with pytest.raises(services.TransitionNotPermitted):
+        await sync_to_async(services.task_transition)(
+            task_id=task.pk, action="approve", actor=member, source="api"
+        )
+
+    assert await board.receive_nothing(timeout=0.5)
+    await board.disconnect()
+
+
+async def test_the_socket_does_not_take_commands(member_client):
+    board = await connected(member_client)
+    await board.send_json_to({"type": "task.changed", "task": {"id": 1, "status": "done"}})
+    reply = await board.receive_json_from(timeout=5)
+    assert reply["type"] == "error"
+    await board.disconnect()
