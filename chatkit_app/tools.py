@@ -270,7 +270,9 @@ async def transition_task(ctx: ChatRunContext, task_id: int, action: ActionName)
         action: The move to make.
     """
     if action not in TRANSITIONS:
-        return await _refuse(ctx, f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}.")
+        return await _refuse(
+            ctx, f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}."
+        )
     try:
         card, task = await sync_to_async(_transition)(
             user=_user(ctx), task_id=task_id, action=action

@@ -135,20 +135,21 @@ def form_values(values: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The form's fields as the template expects them: strings, or null where empty."""
     values = values or {}
 
-    def text(name: str) -> str:
+    def text(name: str, limit: int) -> str:
+        # Refill what was typed, cut to what the template accepts; validation reports the rest.
         value = values.get(name)
-        return value if isinstance(value, str) else ""
+        return value[:limit] if isinstance(value, str) else ""
 
     def optional(name: str) -> str | None:
         value = values.get(name)
-        if value is None or value == "":
+        if value is None or value == "" or isinstance(value, (dict, list, bool)):
             return None
-        return str(value)
+        return str(value)[:100]
 
     priority = values.get("priority")
     return {
-        "title": text("title"),
-        "description": text("description"),
+        "title": text("title", 1000),
+        "description": text("description", 10000),
         "priority": priority if priority in Task.Priority.values else Task.Priority.MEDIUM,
         "due_date": optional("due_date"),
         "assignee_id": optional("assignee_id"),
