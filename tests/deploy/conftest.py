@@ -34,7 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
-START_TIMEOUT_SECONDS = 120
+START_TIMEOUT_SECONDS = 90
 
 
 def _dockerignore_patterns() -> list[re.Pattern[str]]:
