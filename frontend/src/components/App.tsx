@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
+import { useBoardSocket } from "../hooks/useBoardSocket";
+import { useTasks } from "../hooks/useTasks";
+import type { Api } from "../lib/api";
+import { hasFilters, sortPeople } from "../lib/board";
+import type { PageConfig } from "../lib/config";
+import { NO_FILTERS, type Me, type UserRef } from "../lib/types";
+import { BoardPanel } from "./BoardPanel";
+import { ChatKitPanel } from "./ChatKitPanel";
+import { Header } from "./Header";
+
+export interface AppProps {
+  api: Api;
+  config: PageConfig;
+}
+
+export function App({ api, config }: AppProps) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [meError, setMeError] = useState<string | null>(null);
+  const [selectedTaskId, setSelectedTaskId] = useState<number | null>(null);
+  const board = useTasks(api);
+  const socketStatus = useBoardSocket(board.applyMessage, board.refresh);
+
+  useEffect(() => {
+    api.me().then(setMe, (error: unknown) => {
+      console.error("Loading the signed-in user failed", error);
+      setMeError(error instanceof Error ? error.message : String(error));
+    });
+  }, [api]);
+
+  const people = useMemo(() => {
+    const all: Record<number, UserRef> = { ...board.people };
+    if (me) all[me.id] = { id: me.id, username: me.username, display_name: me.display_name };
+    return sortPeople(Object.values(all), me?.id ?? null);
+  }, [me, board.people]);
+
+  // The chat selects tasks that a filter may be hiding; read the latest board without re-binding.
+  const boardRef = useRef(board);
+  useEffect(() => {
+    boardRef.current = board;
+  }, [board]);
+
+  const selectTask = useCallback((taskId: number) => {
+    const { tasks, filters, setFilters } = boardRef.current;
+    setSelectedTaskId(taskId);
+    if (!tasks.some((task) => task.id === taskId) && hasFilters(filters)) {
+      setFilters(NO_FILTERS);
+    }
+  }, []);
+
+  const showAssignee = useCallback((userId: number) => {
+    boardRef.current.setFilters({ ...NO_FILTERS, assignee: userId });
+  }, []);
+
+  return (
+    <div className="app">
+      <Header
+        displayName={me?.display_name ?? null}
+        logoutUrl={config.logoutUrl}
+        socketStatus={socketStatus}
+      />
+      {meError && (
+        <div className="banner banner--error" role="alert">
+          Could not load your account ({meError}); task buttons are hidden until you reload.
+        </div>
+      )}
+      <main className="app-main">
+        <BoardPanel
+          tasks={board.tasks}
+          filters={board.filters}
+          loaded={board.loaded}
+          loadError={board.loadError}
+          transitions={me?.transitions ?? []}
+          people={people}
+          meId={me?.id ?? null}
+          selectedTaskId={selectedTaskId}
+          onFiltersChange={board.setFilters}
+          onTransition={board.transition}
+          onRetry={board.refresh}
+        />
+        <ChatKitPanel
+          api={api}
+          domainKey={config.domainKey}
+          selectTask={selectTask}
+          showAssignee={showAssignee}
+          refreshBoard={board.refresh}
+        />
+      </main>
+    </div>
+  );
+}

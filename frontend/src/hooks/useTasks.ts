@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+
+import type { Api } from "../lib/api";
+import { boardReducer, initialBoardState } from "../lib/board";
+import type { BoardMessage, Task, TaskFilters, UserRef } from "../lib/types";
+
+export interface UseTasks {
+  tasks: Task[];
+  filters: TaskFilters;
+  loaded: boolean;
+  people: Record<number, UserRef>;
+  loadError: string | null;
+  setFilters: (filters: TaskFilters) => void;
+  refresh: () => void;
+  applyMessage: (message: BoardMessage) => void;
+  transition: (task: Task, action: string) => Promise<Task>;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The board's tasks: loaded through the API with the current filters, patched by socket messages. */
+export function useTasks(api: Api): UseTasks {
+  const [state, dispatch] = useReducer(boardReducer, initialBoardState);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const latestRequest = useRef(0);
+  const filtersRef = useRef<TaskFilters>(initialBoardState.filters);
+
+  const load = useCallback(
+    async (filters: TaskFilters) => {
+      // Only the newest request may write: an older, slower answer would undo a filter change.
+      const request = ++latestRequest.current;
+      try {
+        const tasks = await api.allTasks(filters);
+        if (request === latestRequest.current) {
+          dispatch({ type: "loaded", tasks });
+          setLoadError(null);
+        }
+      } catch (error) {
+        console.error("Loading tasks failed", error);
+        if (request === latestRequest.current) {
+          setLoadError(`Could not load tasks: ${describe(error)}`);
+        }
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void load(filtersRef.current);
+  }, [load]);
+
+  const setFilters = useCallback(
+    (filters: TaskFilters) => {
+      filtersRef.current = filters;
+      dispatch({ type: "filtered", filters });
+      void load(filters);
+    },
+    [load],
+  );
+
+  const refresh = useCallback(() => {
+    void load(filtersRef.current);
+  }, [load]);
+
+  const applyMessage = useCallback((message: BoardMessage) => {
+    dispatch(message);
+  }, []);
+
+  const transition = useCallback(
+    async (task: Task, action: string) => {
+      const updated = await api.transition(task.id, action);
+      dispatch({ type: "task.changed", task: updated });
+      return updated;
+    },
+    [api],
+  );
+
+  return {
+    tasks: state.tasks,
+    filters: state.filters,
+    loaded: state.loaded,
+    people: state.people,
+    loadError,
+    setFilters,
+    refresh,
+    applyMessage,
+    transition,
+  };
+}

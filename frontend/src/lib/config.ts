@@ -1,0 +1,33 @@
+/** Page configuration Django renders into index.html, and fixed client settings. */
+
+export const CHATKIT_API_URL = "/chatkit";
+export const CHATKIT_SCRIPT_URL = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js";
+export const CHATKIT_ELEMENT = "openai-chatkit";
+/** How long the panel waits for the CDN script before saying it did not load. */
+export const CHATKIT_LOAD_TIMEOUT_MS = 5000;
+export const DEFAULT_LOGOUT_URL = "/accounts/logout/";
+export const DEFAULT_DOMAIN_KEY = "domain_pk_localhost_dev";
+
+export interface PageConfig {
+  domainKey: string;
+  logoutUrl: string;
+}
+
+function readJsonScript(doc: Document, id: string): unknown {
+  const element = doc.getElementById(id);
+  if (!element?.textContent) return undefined;
+  try {
+    return JSON.parse(element.textContent) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readPageConfig(doc: Document = document): PageConfig {
+  const domainKey = readJsonScript(doc, "chatkit-domain-key");
+  const root = doc.getElementById("root");
+  return {
+    domainKey: typeof domainKey === "string" && domainKey ? domainKey : DEFAULT_DOMAIN_KEY,
+    logoutUrl: root?.dataset.logoutUrl ?? DEFAULT_LOGOUT_URL,
+  };
+}

@@ -1,0 +1,247 @@
+"""The app under Daphne with its own migrated, seeded database, and real Chromium.
+
+The server runs as a subprocess on a free port, exactly as `make run` starts it,
+so the tests see the built frontend, the session cookies, CSRF and the board
+socket the way a browser does.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = ROOT / "frontend" / "dist" / ".vite" / "manifest.json"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "taskboard-demo"
+CHATKIT_CDN = "https://cdn.platform.openai.com/**"
+
+
+@dataclass
+class LiveApp:
+    url: str
+    log: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+def _with_database_name(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin_dsn(url: str) -> str:
+    """psycopg DSN for the server's maintenance database, to create and drop ours."""
+    parts = urlsplit(_with_database_name(url, "postgres"))
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+@pytest.fixture(scope="session")
+def browser_database_url() -> Iterator[str]:
+    """A database of its own, so the server never shares pytest-django's test database."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if _is_postgres(configured):
+        import psycopg
+
+        name = f"taskboard_browser_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(_admin_dsn(configured), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield _with_database_name(configured, name)
+        finally:
+            with psycopg.connect(_admin_dsn(configured), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="taskboard-browser-"))
+        try:
+            yield f"sqlite:///{directory / 'db.sqlite3'}"
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
+
+
+@pytest.fixture(scope="session")
+def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
+    assert MANIFEST.exists(), "The frontend is not built: run `make setup` (npm ci, npm run build)."
+    env = {**os.environ, "DATABASE_URL": browser_database_url}
+    env.setdefault("DJANGO_DEBUG", "True")
+    # The chat is not exercised here: keep any real model out of it.
+    env.pop("OPENAI_API_KEY", None)
+    env["CHATKIT_MODEL"] = "offline"
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo")
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "taskboard.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    app = LiveApp(url=f"http://127.0.0.1:{port}", log=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
+            try:
+                if httpx.get(f"{app.url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"Daphne did not come up:\n{app.log_tail()}"
+            time.sleep(0.2)
+        yield app
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Chromium is missing: `apt-get install chromium`."
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_app: LiveApp) -> Iterator[Page]:
+    """A fresh browser profile where the ChatKit CDN is unreachable, as on an offline network."""
+    context = browser.new_context(base_url=live_app.url, viewport={"width": 1440, "height": 900})
+    context.route(CHATKIT_CDN, lambda route: route.abort("internetdisconnected"))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # "load" would wait on the CDN script, which may never arrive.
+    page.wait_for_url("**/", wait_until="domcontentloaded")
+
+
+@pytest.fixture
+def alice_page(page: Page) -> Page:
+    sign_in(page, "alice")
+    return page
+
+
+class ApiSession:
+    """Another user, talking to the JSON API the way a script would: session cookie + CSRF."""
+
+    def __init__(self, base_url: str, username: str) -> None:
+        self.client = httpx.Client(base_url=base_url, timeout=10)
+        login = self.client.get("/accounts/login/")
+        assert login.status_code == 200
+        response = self.client.post(
+            "/accounts/login/",
+            data={
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "csrfmiddlewaretoken": self.client.cookies["csrftoken"],
+            },
+        )
+        assert response.status_code == 302, response.text
+        assert self.client.get("/api/me").status_code == 200
+
+    def _headers(self) -> dict[str, str]:
+        return {"X-CSRFToken": self.client.cookies["csrftoken"]}
+
+    def get(self, path: str) -> httpx.Response:
+        return self.client.get(path)
+
+    def post(self, path: str, json: dict) -> httpx.Response:
+        return self.client.post(path, json=json, headers=self._headers())
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@pytest.fixture
+def api_as():
+    sessions: list[ApiSession] = []
+
+    def open_session(base_url: str, username: str) -> ApiSession:
+        session = ApiSession(base_url, username)
+        sessions.append(session)
+        return session
+
+    yield open_session
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
