@@ -6,7 +6,7 @@ in `action()`; agents and their tools are defined in `chatkit_app.agents`.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 HISTORY_LIMIT = 40
 TITLE_LENGTH = 60
 MAX_TURNS = 8
+# How long a cancelled run may take to wind down before its task is cancelled.
+STOP_TIMEOUT = 5
 MODEL_FAILED = "The assistant could not answer just now. Try again in a moment."
 
 
@@ -57,6 +59,48 @@ def message_text(item: UserMessageItem) -> str:
 def thread_title(item: UserMessageItem) -> str:
     text = message_text(item) or "New chat"
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+_END = object()
+
+
+def relay(
+    source: AsyncIterator[ThreadStreamEvent], *, stop: Callable[[], None]
+) -> AsyncGenerator[ThreadStreamEvent, None]:
+    """Iterate `source` in a task of its own.
+
+    When the request is cancelled (the client disconnected), the cancellation stops
+    here instead of reaching into `source`: chatkit's `stream_agent_response` would
+    otherwise abandon its internal tasks. On the way out, `stop()` ends the agent
+    run and `source` is given a moment to finish on its own.
+    """
+
+    async def generator() -> AsyncGenerator[ThreadStreamEvent, None]:
+        queue: asyncio.Queue = asyncio.Queue()
+
+        async def pump() -> None:
+            try:
+                async for event in source:
+                    queue.put_nowait(event)
+            except Exception as error:
+                queue.put_nowait(error)
+            finally:
+                queue.put_nowait(_END)
+
+        task = asyncio.create_task(pump())
+        try:
+            while (event := await queue.get()) is not _END:
+                if isinstance(event, Exception):
+                    raise event
+                yield event
+        finally:
+            if not task.done():
+                stop()
+            done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+            if not done:
+                task.cancel()
+
+    return generator()
 
 
 class TaskboardChatServer(ChatKitServer[ChatContext]):
@@ -96,8 +140,9 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
                 tracing_disabled=not tracing_enabled(),
             ),
         )
+        events = relay(stream_agent_response(agent_context, result), stop=result.cancel)
         try:
-            async for event in stream_agent_response(agent_context, result):
+            async for event in events:
                 yield event
         except (CustomStreamError, StreamError):
             raise
@@ -108,9 +153,8 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
             logger.exception("Agent run failed in thread %s", thread.id)
             raise CustomStreamError(MODEL_FAILED, allow_retry=True) from error
         finally:
-            # Stop the run (model stream and pending tools) if the client went away.
-            if not result.is_complete:
-                result.cancel()
+            # If the client went away, this stops the model and any pending tool.
+            await events.aclose()
 
     async def action(
         self,
