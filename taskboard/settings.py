@@ -17,7 +17,8 @@ env = environ.Env(
     DJANGO_LOG_LEVEL=(str, "INFO"),
     CHATKIT_DOMAIN_KEY=(str, "domain_pk_localhost_dev"),
 )
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DJANGO_DEBUG")
 SECRET_KEY = env(
