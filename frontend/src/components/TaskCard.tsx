@@ -48,12 +48,12 @@ export function TaskCard({ task, transitions, selected, today, onTransition }: T
       aria-current={selected ? "true" : undefined}
       data-task-id={task.id}
     >
-      <header className="task-card__header">
+      <div className="task-card__header">
         <h3 id={titleId} className="task-card__title">
           {task.title}
         </h3>
         <span className="task-card__id">#{task.id}</span>
-      </header>
+      </div>
       <dl className="task-card__meta">
         <div>
           <dt className="visually-hidden">Priority</dt>
