@@ -1,0 +1,404 @@
+"""Taskboard benchmark: `make bench` (or `.venv/bin/python bench/run.py [--quick]`).
+
+Starts the app under Daphne in its deployed configuration (DJANGO_DEBUG=0, the
+Dockerfile's command), and, beside it, the reference: the same ChatKit server class
+behind FastAPI + uvicorn with an in-memory store (bench/reference_app.py). Seeds a
+dedicated database, drives both over HTTP and WebSocket from this process, prints a
+table of figures with the targets, and writes the same figures as JSON under
+bench/results/. Figures are printed, not asserted: the exit status is 1 only when
+requests fail (HTTP errors, error events, wrong answers), 2 when the run breaks.
+
+PostgreSQL (database `taskboard_bench`, dropped and recreated) and Redis (db 15) are
+used when they answer on 127.0.0.1:5432 and :6379; otherwise a SQLite file in a
+temporary directory and the in-memory channel layer. `--backend` forces either.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "taskboard_bench"
+REDIS_BENCH_URL = "redis://127.0.0.1:6379/15"
+STARTUP_TIMEOUT = 90.0
+ASGI_APP = "taskboard.asgi:application"
+REFERENCE_APP = "bench.reference_app:app"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Counts:
+    clients: int = 50  # concurrent action clients
+    per_client: int = 20  # actions per concurrent client
+    widget_tasks: int = 20  # tasks on each client's task_list widget
+    sequential: int = 200  # single-client actions, per server
+    memory_first: int = 100
+    memory_total: int = 2000
+    chat_turns: int = 40  # per server
+    list_requests: int = 150  # per list kind and history size
+    history: tuple[int, ...] = (10, 1000, 10000)
+    tasks_total: int = 10000
+    tool_turns: int = 20  # per task-list variant
+    sockets: int = 100
+    changes: int = 20  # fan-out broadcasts
+    warmup: int = 10
+    block: int = 25  # alternate servers in blocks of this many requests
+
+
+FULL = Counts()
+QUICK = Counts(
+    per_client=5,
+    widget_tasks=5,
+    sequential=50,
+    memory_total=200,
+    chat_turns=10,
+    list_requests=30,
+    history=(10, 100, 1000),
+    tasks_total=1000,
+    tool_turns=5,
+    changes=5,
+    warmup=5,
+    block=10,
+)
+
+
+# Environment and processes
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def services_available() -> bool:
+    if not (port_open(5432) and port_open(6379)):
+        return False
+    try:
+        import psycopg
+        import redis
+
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+        redis.Redis.from_url(REDIS_BENCH_URL, socket_timeout=3).ping()
+    except Exception:
+        return False
+    return True
+
+
+def reset_services() -> None:
+    """A fresh `taskboard_bench` database and an empty Redis db 15."""
+    import psycopg
+    import redis
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
+    redis.Redis.from_url(REDIS_BENCH_URL, socket_timeout=5).flushdb()
+
+
+@dataclass
+class Backend:
+    label: str
+    database_url: str
+    redis_url: str
+
+
+def choose_backend(choice: str, workdir: Path) -> Backend:
+    if choice == "services" or (choice == "auto" and services_available()):
+        reset_services()
+        return Backend(
+            "PostgreSQL + Redis",
+            f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}",
+            REDIS_BENCH_URL,
+        )
+    return Backend("SQLite + in-memory channel layer", f"sqlite:///{workdir / 'bench.sqlite3'}", "")
+
+
+def server_environment(backend: Backend) -> dict[str, str]:
+    """The deployed configuration (.env.example) on plain HTTP, offline model, no tracing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="taskboard.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # .env.example's value for plain http://; there is no TLS proxy in front.
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_LOG_LEVEL="INFO",
+        DATABASE_URL=backend.database_url,
+        # Empty rather than unset, so that a developer's .env cannot fill them in.
+        REDIS_URL=backend.redis_url,
+        OPENAI_API_KEY="",
+        OPENAI_BASE_URL="",
+        CHATKIT_MODEL="offline",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+class Server:
+    """A server subprocess in its own process group, logging to a file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path, port: int):
+        self.name, self.argv, self.env, self.log_path, self.port = name, argv, env, log, port
+        self.url = f"http://{HOST}:{port}"
+        self.process: subprocess.Popen | None = None
+        self.ps = None
+
+    def start(self) -> None:
+        import psutil
+
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.ps = psutil.Process(self.process.pid)
+
+    async def wait_ready(self) -> None:
+        import httpx
+
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        async with httpx.AsyncClient(timeout=2.0, trust_env=False) as http:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited: see {self.log_path}")
+                try:
+                    if (await http.get(f"{self.url}/healthz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.25)
+        raise RuntimeError(f"{self.name} did not answer /healthz in {STARTUP_TIMEOUT:.0f} s")
+
+    def rss(self) -> int:
+        return self.ps.memory_info().rss
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+# Figures
+
+
+@dataclass
+class Row:
+    figure: str
+    label: str
+    figures: dict
+    target: str = ""
+    verdict: str = ""
+    note: str = ""
+
+
+@dataclass
+class Report:
+    mode: str
+    backend: str
+    counts: dict
+    rows: list[Row] = field(default_factory=list)
+    memory: dict = field(default_factory=dict)
+    verdicts: dict = field(default_factory=dict)
+    errors: int = 0
+
+    def add(self, figure: str, label: str, figs, **kw) -> Row:
+        row = Row(figure, label, figs.as_dict() if hasattr(figs, "as_dict") else figs, **kw)
+        self.rows.append(row)
+        self.errors += row.figures.get("errors") or 0
+        return row
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def print_table(report: Report) -> None:
+    head = (
+        f"{'figure':<46} {'n':>6} {'err':>4} {'median':>8} {'p95':>8} {'p99':>8} "
+        f"{'req/s':>7}  target"
+    )
+    print()
+    print(f"Taskboard benchmark · {report.mode} · {report.backend} · latencies in ms")
+    print(head)
+    print("-" * len(head))
+    for row in report.rows:
+        f = row.figures
+        if "ratio" in f:
+            cells = (
+                f"{'':>6} {'':>4} {fmt(f.get('median'), 2) + 'x':>8} "
+                f"{fmt(f.get('p95'), 2) + 'x':>8} {fmt(f.get('p99'), 2) + 'x':>8} {'':>7}"
+            )
+        else:
+            cells = (
+                f"{f.get('count', ''):>6} {f.get('errors', ''):>4} {fmt(f.get('median')):>8} "
+                f"{fmt(f.get('p95')):>8} {fmt(f.get('p99')):>8} {fmt(f.get('throughput')):>7}"
+            )
+        target = f"  {row.target} {row.verdict}".rstrip() if row.target else ""
+        print(f"{(row.figure + ' ' + row.label)[:46]:<46} {cells}{target}")
+        if row.note:
+            print(f"{'':<6}{row.note}")
+    print("-" * len(head))
+    for name, value in report.memory.items():
+        print(f"memory: {name}: {value}")
+    print()
+    width = max(len(name) for name in report.verdicts) if report.verdicts else 0
+    for name, (value, target, result) in report.verdicts.items():
+        print(f"{name:<{width}}  {value:<22} target {target:<18} {result}")
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small counts (CI smoke run)")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "services", "embedded"),
+        default="auto",
+        help="services: PostgreSQL + Redis; embedded: SQLite + in-memory layer",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
+    args = parser.parse_args()
+    counts = QUICK if args.quick else FULL
+
+    workdir = Path(tempfile.mkdtemp(prefix="taskboard-bench-"))
+    servers: list[Server] = []
+
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    failed = False
+    try:
+        backend = choose_backend(args.backend, workdir)
+        env = server_environment(backend)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from bench import scenario
+
+        report = Report(
+            mode="quick" if args.quick else "full", backend=backend.label, counts=asdict(counts)
+        )
+        print(f"Benchmark ({report.mode}) on {backend.label}; work files in {workdir}", flush=True)
+        plan = scenario.seed_all(counts, workdir)
+
+        ours_port, ref_port = free_port(), free_port()
+        # The Dockerfile's command: Daphne with its defaults (access log included).
+        ours = Server(
+            "Daphne",
+            [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(ours_port), ASGI_APP],
+            env,
+            workdir / "daphne.log",
+            ours_port,
+        )
+        # The samples' command: uvicorn with its defaults (access log included).
+        reference = Server(
+            "uvicorn reference",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                REFERENCE_APP,
+                "--host",
+                HOST,
+                "--port",
+                f"{ref_port}",
+            ],
+            {**env, "BENCH_REFERENCE_SEED": str(plan.reference_seed_path)},
+            workdir / "uvicorn.log",
+            ref_port,
+        )
+        servers.extend([ours, reference])
+        for server in servers:
+            server.start()
+        asyncio.run(scenario.measure(report, counts, plan, ours, reference))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        failed = True
+        return 130
+    except Exception as exc:
+        failed = True
+        import traceback
+
+        traceback.print_exc()
+        for server in servers:
+            print(f"--- last lines of {server.log_path.name} ---\n{server.log_tail()}")
+        print(f"Benchmark broke: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        for server in servers:
+            server.stop()
+        if not args.keep and not failed:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print_table(report)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    payload = json.dumps(asdict(report), indent=2, default=str)
+    (RESULTS_DIR / f"{stamp}-{report.mode}.json").write_text(payload)
+    (RESULTS_DIR / f"latest-{report.mode}.json").write_text(payload)
+    print(f"Results written to {RESULTS_DIR / f'{stamp}-{report.mode}.json'}")
+    if report.errors:
+        print(f"{report.errors} request(s) failed; see the err column.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
