@@ -63,16 +63,20 @@ def _offline_model() -> OfflineModel:
     return OfflineModel()
 
 
+@cache
+def _warn_offline_fallback(requested: str) -> None:
+    logger.warning(
+        "CHATKIT_MODEL=%s needs OPENAI_API_KEY or OPENAI_BASE_URL; using the offline model",
+        requested,
+    )
+
+
 def chat_model() -> Model:
     """The model for the next turn, from the current settings."""
     name = model_name()
     if name == OFFLINE:
         if settings.CHATKIT_MODEL not in ("", OFFLINE):
-            logger.warning(
-                "CHATKIT_MODEL=%s needs OPENAI_API_KEY or OPENAI_BASE_URL; "
-                "answering with the offline model",
-                settings.CHATKIT_MODEL,
-            )
+            _warn_offline_fallback(settings.CHATKIT_MODEL)
         return _offline_model()
     client = _client(settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL)
     if settings.OPENAI_BASE_URL:
