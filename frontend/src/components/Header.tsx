@@ -33,7 +33,7 @@ export function Header({ displayName, logoutUrl, socketStatus }: HeaderProps) {
         <span className="app-header__logo" aria-hidden="true">
           ✓
         </span>
-        Taskboard
+        <span className="app-header__title">Taskboard</span>
       </a>
       <p className={`socket-status socket-status--${socketStatus}`} role="status">
         <span className="socket-status__dot" aria-hidden="true" />
