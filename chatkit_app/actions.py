@@ -21,6 +21,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from chatkit.actions import Action
+from chatkit.errors import CustomStreamError
 from chatkit.store import Store
 from chatkit.types import (
     AssistantMessageContent,
@@ -65,6 +66,10 @@ FIELD_LABELS = {
     "due_date": "Due date",
     "assignee_id": "Assignee",
 }
+
+
+# The model's TextField does not enforce its max_length, so the chat checks it.
+DESCRIPTION_LIMIT = 5000
 
 
 class Refusal(Exception):
@@ -155,10 +160,12 @@ def parse_form(payload: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     description = payload.get("description")
     if description is None:
         description = ""
-    if isinstance(description, str):
-        fields["description"] = description
-    else:
+    if not isinstance(description, str):
         errors["description"] = ["The description must be text."]
+    elif len(description) > DESCRIPTION_LIMIT:
+        errors["description"] = [f"Ensure this value has at most {DESCRIPTION_LIMIT} characters."]
+    else:
+        fields["description"] = description
 
     priority = payload.get("priority") or Task.Priority.MEDIUM
     if priority in Task.Priority.values:
@@ -470,7 +477,9 @@ async def handle_action(
         elif action.type == SELECT_ACTION:
             events = handle_select(store=store, thread=thread, payload=payload, context=context)
         else:
-            raise Refusal(f"The chat does not know the action {action.type!r}; nothing changed.")
+            # Not a refusal of a known request but a request the chat has no handler
+            # for: an error event, and nothing stored in the thread.
+            raise CustomStreamError(f"The action “{action.type}” is not supported.")
         async for event in events:
             yield event
     except Refusal as exc:

@@ -26,6 +26,7 @@ from asgiref.sync import sync_to_async
 from chatkit.agents import AgentContext
 
 from chatkit_app.context import ChatContext
+from chatkit_app.tools import TASK_TOOL_NAMES, TASK_TOOLS
 from taskboard.schemas import user_display_name
 from taskboard.transitions import user_can_approve
 
@@ -49,6 +50,10 @@ COMMON_INSTRUCTIONS = """
 You are the assistant of Taskboard, a team task board. Tasks have a title, a status
 (todo, in_progress, review, done), a priority, an assignee and a due date. Keep
 answers short. Never invent tasks or ids; use the tools to read and change tasks.
+The task tools show their result to the user as a widget, so do not repeat it in prose.
+A mention of a task in the user's words appears as <TASK_REF id="12">title</TASK_REF>
+and of a person as <USER_REF id="3">name</USER_REF>; pass 12 as task_id and "user:3"
+as assignee. Hidden context tells you what the user did with the widgets' buttons.
 """.strip()
 
 
@@ -67,16 +72,24 @@ AGENT_SPECS: dict[str, AgentSpec] = {
     "chat": AgentSpec(
         name="Taskboard assistant",
         instructions=COMMON_INSTRUCTIONS,
+        tools=TASK_TOOLS,
+        stop_at_tools=TASK_TOOL_NAMES,
     ),
     "create": AgentSpec(
         name="Task creator",
         instructions=COMMON_INSTRUCTIONS
         + "\nThe user wants to create a task: show the task form and help fill it in.",
+        tools=TASK_TOOLS,
+        stop_at_tools=TASK_TOOL_NAMES,
+        first_tool="show_task_form",
     ),
     "review": AgentSpec(
         name="Reviewer",
         instructions=COMMON_INSTRUCTIONS
         + "\nThe user is reviewing: list the tasks in review and help approve or reject them.",
+        tools=TASK_TOOLS,
+        stop_at_tools=TASK_TOOL_NAMES,
+        first_tool="show_review_queue",
     ),
 }
 

@@ -14,6 +14,14 @@ Grammar (case-insensitive; `help` lists whatever the table holds):
 | `help` | lists the commands |
 | `hi`, `hello`, `hey` | greets and points to `help` |
 | `who am i` | calls `get_current_user` and says who you are signed in as |
+| `show tasks`, `show tasks in review` (or todo, in progress, done) | `list_tasks` |
+| `show my tasks`, `show tasks assigned to @person`, `find <text>` | `list_tasks` |
+| `show more tasks [in <status>] from 20` (the list's "Show more") | `list_tasks` |
+| `review queue` | `show_review_queue` |
+| `new task` | `show_task_form` |
+| `create task <title>` | `create_task` |
+| `start #12`, `submit …`, `approve @task`, `reject …`, `reopen …` | `transition_task` |
+| `show #12` | `get_task`: the task card |
 
 Add a command by appending a `Command` to `COMMANDS`: a regular expression over the
 whole message, a help line, and a `plan` that turns the match into `Say(text)` or
@@ -109,6 +117,114 @@ COMMANDS: list[Command] = [
         lambda match, turn: CallTool("get_current_user"),
     ),
 ]
+
+
+# Task commands: each reaches one of chatkit_app.tools. A task is "#12", "12" or an
+# @mention, which the converter writes as <TASK_REF id="12">title</TASK_REF>.
+STATUS_WORDS = {
+    "todo": "todo",
+    "to do": "todo",
+    "to-do": "todo",
+    "in progress": "in_progress",
+    "in_progress": "in_progress",
+    "progress": "in_progress",
+    "review": "review",
+    "in review": "review",
+    "done": "done",
+}
+STATUS = r"(?P<status>to ?do|to-do|in[ _]progress|progress|in review|review|done)"
+TASK = r'(?:task )?(?:#?(?P<number>\d{1,18})|<TASK_REF id="(?P<ref>\d{1,18})">.*?</TASK_REF>)'
+PERSON = r'(?:<USER_REF id="(?P<user_ref>\d{1,18})">.*?</USER_REF>|@?(?P<username>[\w.@+-]+))'
+STATUS_2 = STATUS.replace("?P<status>", "?P<status2>")
+SHOW = r"(?:show|list)(?: me)?(?: all)?(?: the)?"
+
+
+def _status(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    word = groups.get("status") or groups.get("status2")
+    return STATUS_WORDS[" ".join(word.lower().split())] if word else None
+
+
+def _task_id(match: re.Match[str]) -> int:
+    return int(match.group("ref") or match.group("number"))
+
+
+def _person(match: re.Match[str]) -> str:
+    return f"user:{match.group('user_ref')}" if match.group("user_ref") else match.group("username")
+
+
+def _list(**arguments: Any) -> CallTool:
+    return CallTool("list_tasks", {key: value for key, value in arguments.items() if value})
+
+
+TASK_COMMANDS: list[Command] = [
+    command(rf"{SHOW} tasks?", "show tasks", lambda m, t: _list()),
+    command(
+        rf"{SHOW} (?:tasks? (?:in|with status|that are) {STATUS}|{STATUS_2} tasks?)",
+        "show tasks in review (or todo, in progress, done)",
+        lambda m, t: _list(status=_status(m)),
+    ),
+    command(
+        rf"{SHOW} my tasks?(?: in {STATUS})?",
+        "show my tasks",
+        lambda m, t: _list(assignee="me", status=_status(m)),
+    ),
+    command(
+        rf"{SHOW} tasks? (?:assigned to|for) {PERSON}",
+        "show tasks assigned to @person",
+        lambda m, t: _list(assignee=_person(m)),
+    ),
+    command(
+        r"(?:find|search(?: for)?|show tasks matching) (?P<search>.+)",
+        "find <text>",
+        lambda m, t: _list(search=m["search"]),
+    ),
+    command(
+        rf"(?:show )?more tasks?(?: in {STATUS})? (?:from|after) (?P<offset>\d{{1,9}})",
+        "show more tasks from 20",
+        lambda m, t: CallTool(
+            "list_tasks",
+            {k: v for k, v in {"status": _status(m), "offset": int(m["offset"])}.items() if v},
+        ),
+    ),
+    command(
+        r"(?:show )?(?:the )?review(?: queue)?|what needs review\??",
+        "review queue",
+        lambda m, t: CallTool("show_review_queue"),
+    ),
+    command(
+        r"(?:new|add|create)(?: a)?(?: new)? task",
+        "new task",
+        lambda m, t: CallTool("show_task_form"),
+    ),
+    command(
+        r"(?:create|add|new)(?: a)?(?: new)? task:? (?P<title>.+)",
+        "create task <title>",
+        lambda m, t: CallTool("create_task", {"title": m["title"]}),
+    ),
+    command(
+        rf"(?P<action>start|submit|approve|reject|reopen) {TASK}",
+        "start #12 (or submit, approve, reject, reopen; @task works too)",
+        lambda m, t: CallTool(
+            "transition_task", {"task_id": _task_id(m), "action": m["action"].lower()}
+        ),
+    ),
+    command(
+        r"(?P<action>start|submit|approve|reject|reopen) @?(?P<title>.+)",
+        "approve @task",
+        lambda m, t: Say(
+            f"Which task should I {m['action'].lower()}? Type @ and pick it from the list, "
+            f"or use its number, like “{m['action'].lower()} #12”."
+        ),
+    ),
+    command(
+        rf"(?:show|open|get)? ?{TASK}",
+        "show #12",
+        lambda m, t: CallTool("get_task", {"task_id": _task_id(m)}),
+    ),
+]
+
+COMMANDS.extend(TASK_COMMANDS)
 
 
 def new_id(prefix: str) -> str:

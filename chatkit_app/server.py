@@ -29,6 +29,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
+from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
@@ -163,8 +164,10 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
         sender: WidgetItem | None,
         context: ChatContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        raise CustomStreamError(f"The action “{action.type}” is not supported.")
-        yield  # an async generator, like every action handler
+        async for event in handle_action(
+            store=self.store, thread=thread, action=action, sender=sender, context=context
+        ):
+            yield event
 
     async def add_feedback(
         self,

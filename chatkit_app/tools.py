@@ -18,7 +18,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from chatkit_app import widgets
-from chatkit_app.actions import assistant_message, validation_messages
+from chatkit_app.actions import (
+    DESCRIPTION_LIMIT,
+    assistant_message,
+    parse_due_date,
+    validation_messages,
+)
 from chatkit_app.context import ChatContext
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
@@ -106,6 +111,9 @@ def task_page(
     if offset < 0:
         raise ToolRefusal("The page offset cannot be negative.")
     assignee_id = resolve_assignee(assignee, user)
+    approver = user_can_approve(user)
+    if status == Task.Status.REVIEW and not approver and not note:
+        note = REVIEW_NOTE_FOR_MEMBERS
     tasks = selectors.task_list(status=status, assignee_id=assignee_id, search=search or None)
     rows = list(tasks[offset : offset + widgets.PAGE_SIZE + 1])
     has_more = len(rows) > widgets.PAGE_SIZE
@@ -125,6 +133,8 @@ def task_page(
     )
     listed = ", ".join(f"#{task.pk} {task.title} ({task.status})" for task in rows) or "none"
     more = " More exist; offer the next page." if has_more else ""
+    if note:
+        more += f" The list says: {note}"
     return widget, f"Showed {len(rows)} task(s) to the user: {listed}.{more}"
 
 
@@ -155,16 +165,7 @@ async def list_tasks(
 
 
 def review_page(user: AbstractBaseUser) -> tuple[Any, str]:
-    approver = user_can_approve(user)
-    widget, summary = task_page(
-        user=user,
-        status=Task.Status.REVIEW,
-        title="Review queue",
-        note="" if approver else REVIEW_NOTE_FOR_MEMBERS,
-    )
-    if not approver:
-        summary += " The user is not an approver, so the list has no approve or reject buttons."
-    return widget, summary
+    return task_page(user=user, status=Task.Status.REVIEW, title="Review queue")
 
 
 @function_tool
@@ -201,8 +202,9 @@ def _create(
     assignee: str | None,
     due_date: str | None,
 ) -> tuple[Any, Task]:
-    from chatkit_app.actions import parse_due_date
-
+    if len(description) > DESCRIPTION_LIMIT:
+        message = f"Ensure this value has at most {DESCRIPTION_LIMIT} characters."
+        raise ValidationError({"description": message})
     fields: dict[str, Any] = {"title": title, "description": description, "priority": priority}
     try:
         fields["assignee_id"] = resolve_assignee(assignee, user)

@@ -42,6 +42,13 @@ BUTTON_STYLES = {
 }
 
 
+DESCRIPTION_SHOWN = 1000
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class WidgetDataError(ValueError):
     """The data does not match the widget template's schema."""
 
@@ -90,7 +97,7 @@ def task_data(task: Task, user: AbstractBaseUser | None, *, with_actions: bool =
     return {
         "id": task.pk,
         "title": task.title,
-        "description": task.description,
+        "description": shorten(task.description, DESCRIPTION_SHOWN),
         "status": task.status,
         "status_label": task.get_status_display(),
         "status_color": STATUS_COLORS[task.status],
