@@ -61,7 +61,7 @@ describe("widgets.onAction", () => {
     const { deps, onAction } = actionHandler();
     await onAction({ type: "tasks.more", payload: { status: "review", offset: 20 } }, widgetItem);
     expect(deps.sendUserMessage).toHaveBeenCalledWith({
-      text: "show more tasks in review from offset 20",
+      text: "show more tasks in review from 20",
     });
     expect(deps.sendCustomAction).not.toHaveBeenCalled();
   });
@@ -74,8 +74,8 @@ describe("widgets.onAction", () => {
       widgetItem,
     );
     expect(deps.sendUserMessage.mock.calls).toEqual([
-      [{ text: "show more tasks from offset 40" }],
-      [{ text: "show more tasks from offset 0" }],
+      [{ text: "show more tasks from 40" }],
+      [{ text: "show more tasks from 0" }],
     ]);
   });
 
@@ -308,8 +308,6 @@ describe("parsers", () => {
   });
 
   it("moreTasksMessage names the status and offset", () => {
-    expect(moreTasksMessage("in_progress", 20)).toBe(
-      "show more tasks in in_progress from offset 20",
-    );
+    expect(moreTasksMessage("in_progress", 20)).toBe("show more tasks in in_progress from 20");
   });
 });

@@ -38,7 +38,7 @@ function parseStatus(value: unknown): TaskStatus | null {
 /** The follow-up message for "Show more"; the agent pages with the status and offset in it. */
 export function moreTasksMessage(status: TaskStatus | null, offset: number): string {
   const scope = status ? ` in ${status}` : "";
-  return `show more tasks${scope} from offset ${offset}`;
+  return `show more tasks${scope} from ${offset}`;
 }
 
 export interface WidgetActionDeps {
