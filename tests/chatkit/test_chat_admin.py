@@ -1,7 +1,9 @@
 """Threads, items and feedback are visible, read-only, in the Django admin."""
 
 import pytest
+from django.contrib.admin.utils import quote
 from django.test import Client
+from django.urls import reverse
 
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
 
@@ -27,8 +29,13 @@ async def conversation(chat):
     return thread_id
 
 
+def change_url(thread_id: str) -> str:
+    # The admin escapes "_" in primary keys; an unescaped "thr_26…" would read as "thr&…".
+    return reverse("admin:chatkit_app_chatthread_change", args=[quote(thread_id)])
+
+
 def test_thread_page_shows_its_items_read_only(admin_client_, conversation):
-    response = admin_client_.get(f"/admin/chatkit_app/chatthread/{conversation}/change/")
+    response = admin_client_.get(change_url(conversation))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -41,9 +48,7 @@ def test_thread_page_shows_its_items_read_only(admin_client_, conversation):
 def test_threads_cannot_be_added_or_edited_in_the_admin(admin_client_, conversation):
     assert admin_client_.get("/admin/chatkit_app/chatthread/add/").status_code == 403
 
-    response = admin_client_.post(
-        f"/admin/chatkit_app/chatthread/{conversation}/change/", {"title": "Hacked"}
-    )
+    response = admin_client_.post(change_url(conversation), {"title": "Hacked"})
 
     assert response.status_code == 403
     assert ChatThread.objects.get(id=conversation).title == "who am i"
