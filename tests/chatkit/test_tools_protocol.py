@@ -5,6 +5,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from chatkit.types import AssistantMessageItem, ThreadItemDoneEvent, WidgetItem
 
+from chatkit_app import offline
 from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import (
@@ -221,3 +222,19 @@ async def test_a_user_message_item_is_stored_for_every_command(chat):
     assert status == 200
     assert [item["type"] for item in page["data"]] == ["user_message", "widget"]
     assert not any(isinstance(item, AssistantMessageItem) for item in page["data"])
+
+
+@pytest.mark.parametrize(
+    ("text", "arguments"),
+    [
+        ("show more tasks from 20", {"offset": 20}),
+        ("show more tasks in in_progress from 40", {"status": "in_progress", "offset": 40}),
+        ("show more tasks in review from 20", {"status": "review", "offset": 20}),
+    ],
+)
+def test_the_show_more_message_of_the_chat_panel_pages_the_list(text, arguments):
+    tools = frozenset({"list_tasks"})
+
+    reply = offline.plan_reply(offline.Turn(text, tools, None))
+
+    assert reply == offline.CallTool("list_tasks", arguments)
