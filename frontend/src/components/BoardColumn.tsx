@@ -19,8 +19,9 @@ export function BoardColumn(props: BoardColumnProps) {
     <section className={`board-column board-column--${status}`} aria-labelledby={headingId}>
       <h2 id={headingId} className="board-column__heading">
         <span>{STATUS_LABELS[status]}</span>
-        <span className="board-column__count" aria-label={`${tasks.length} tasks`}>
+        <span className="board-column__count">
           {tasks.length}
+          <span className="visually-hidden">{tasks.length === 1 ? " task" : " tasks"}</span>
         </span>
       </h2>
       {tasks.length === 0 ? (
