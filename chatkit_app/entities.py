@@ -62,7 +62,7 @@ def user_entity(user) -> dict[str, Any]:
         "title": user_display_name(user),
         "group": "People",
         "icon": "profile",
-        "interactive": False,
+        "interactive": True,
         "data": {"type": "user", "user_id": user.pk, "username": user.get_username()},
     }
 

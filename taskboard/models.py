@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinLengthValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 
 
@@ -39,7 +39,10 @@ class Task(models.Model):
         max_length=200,
         validators=[MinLengthValidator(1), validate_not_blank, validate_clean_text],
     )
-    description = models.TextField(max_length=5000, blank=True, validators=[validate_clean_text])
+    # TextField's max_length only sizes form widgets; the validator enforces it.
+    description = models.TextField(
+        max_length=5000, blank=True, validators=[MaxLengthValidator(5000), validate_clean_text]
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.TODO)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     assignee = models.ForeignKey(

@@ -43,7 +43,7 @@ def test_search_returns_matching_tasks_and_people_as_chatkit_entities(member_cli
             "title": "Fiona Fix",
             "group": "People",
             "icon": "profile",
-            "interactive": False,
+            "interactive": True,
             "data": {"type": "user", "user_id": fiona.pk, "username": "fixer"},
         },
     ]
