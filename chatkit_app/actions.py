@@ -68,10 +68,6 @@ FIELD_LABELS = {
 }
 
 
-# The model's TextField does not enforce its max_length, so the chat checks it.
-DESCRIPTION_LIMIT = 5000
-
-
 class Refusal(Exception):
     """An action that cannot be carried out; the message is shown to the user."""
 
@@ -162,8 +158,6 @@ def parse_form(payload: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
         description = ""
     if not isinstance(description, str):
         errors["description"] = ["The description must be text."]
-    elif len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = [f"Ensure this value has at most {DESCRIPTION_LIMIT} characters."]
     else:
         fields["description"] = description
 

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 
 from chatkit_app import widgets
 from chatkit_app.actions import (
-    DESCRIPTION_LIMIT,
     assistant_message,
     parse_due_date,
     validation_messages,
@@ -202,9 +201,6 @@ def _create(
     assignee: str | None,
     due_date: str | None,
 ) -> tuple[Any, Task]:
-    if len(description) > DESCRIPTION_LIMIT:
-        message = f"Ensure this value has at most {DESCRIPTION_LIMIT} characters."
-        raise ValidationError({"description": message})
     fields: dict[str, Any] = {"title": title, "description": description, "priority": priority}
     try:
         fields["assignee_id"] = resolve_assignee(assignee, user)
