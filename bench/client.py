@@ -51,6 +51,9 @@ class Figures:
     p99: float | None
     throughput: float | None
     first_error: str | None = None
+    # Server CPU time (user + system) per request, where measured: unlike latency,
+    # it hardly moves when other work shares the machine.
+    cpu_ms: float | None = None
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()

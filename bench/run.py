@@ -206,6 +206,11 @@ class Server:
     def rss(self) -> int:
         return self.ps.memory_info().rss
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        times = self.ps.cpu_times()
+        return times.user + times.system
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
@@ -269,10 +274,13 @@ def fmt(value: float | None, digits: int = 1) -> str:
 def print_table(report: Report) -> None:
     head = (
         f"{'figure':<46} {'n':>6} {'err':>4} {'median':>8} {'p95':>8} {'p99':>8} "
-        f"{'req/s':>7}  target"
+        f"{'req/s':>7} {'cpu/req':>7}  target"
     )
     print()
-    print(f"Taskboard benchmark · {report.mode} · {report.backend} · latencies in ms")
+    print(
+        f"Taskboard benchmark · {report.mode} · {report.backend} · latencies in ms, "
+        "cpu/req = server CPU ms per request"
+    )
     print(head)
     print("-" * len(head))
     for row in report.rows:
@@ -280,12 +288,14 @@ def print_table(report: Report) -> None:
         if "ratio" in f:
             cells = (
                 f"{'':>6} {'':>4} {fmt(f.get('median'), 2) + 'x':>8} "
-                f"{fmt(f.get('p95'), 2) + 'x':>8} {fmt(f.get('p99'), 2) + 'x':>8} {'':>7}"
+                f"{fmt(f.get('p95'), 2) + 'x':>8} {fmt(f.get('p99'), 2) + 'x':>8} {'':>7} "
+                f"{fmt(f.get('cpu_ms'), 2) + 'x' if f.get('cpu_ms') else '':>7}"
             )
         else:
             cells = (
                 f"{f.get('count', ''):>6} {f.get('errors', ''):>4} {fmt(f.get('median')):>8} "
-                f"{fmt(f.get('p95')):>8} {fmt(f.get('p99')):>8} {fmt(f.get('throughput')):>7}"
+                f"{fmt(f.get('p95')):>8} {fmt(f.get('p99')):>8} {fmt(f.get('throughput')):>7} "
+                f"{fmt(f.get('cpu_ms')) if f.get('cpu_ms') else '':>7}"
             )
         target = f"  {row.target} {row.verdict}".rstrip() if row.target else ""
         print(f"{(row.figure + ' ' + row.label)[:46]:<46} {cells}{target}")
@@ -297,7 +307,7 @@ def print_table(report: Report) -> None:
     print()
     width = max(len(name) for name in report.verdicts) if report.verdicts else 0
     for name, (value, target, result) in report.verdicts.items():
-        print(f"{name:<{width}}  {value:<22} target {target:<18} {result}")
+        print(f"{name:<{width}}  {value:<34} target {target:<26} {result}")
     print()
 
 
