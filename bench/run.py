@@ -321,6 +321,13 @@ def main() -> int:
         help="services: PostgreSQL + Redis; embedded: SQLite + in-memory layer",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra setting for both servers, e.g. DJANGO_CONN_MAX_AGE=60 (repeatable)",
+    )
     args = parser.parse_args()
     counts = QUICK if args.quick else FULL
 
@@ -336,6 +343,11 @@ def main() -> int:
     try:
         backend = choose_backend(args.backend, workdir)
         env = server_environment(backend)
+        for setting in args.env:
+            name, sep, value = setting.partition("=")
+            if not sep or not name:
+                parser.error(f"--env wants NAME=VALUE, not {setting!r}")
+            env[name] = value
         os.environ.update(env)
         import django
 
