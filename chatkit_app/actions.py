@@ -15,7 +15,7 @@ checks status and permission. A refusal changes nothing and says why in the chat
 
 import html
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
 
@@ -52,13 +52,6 @@ TASKS_CHANGED = "tasks.changed"
 TRANSITION_ACTIONS = {f"task.{name}": name for name in TRANSITIONS}
 CREATE_ACTION = "task.create"
 SELECT_ACTION = "task.select"
-DONE_VERBS = {
-    "start": "Started",
-    "submit": "Submitted",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "reopen": "Reopened",
-}
 FIELD_LABELS = {
     "title": "Title",
     "description": "Description",
@@ -187,16 +180,6 @@ def parse_form(payload: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
 # Widgets
 
 
-def _walk(node: Any) -> Iterator[dict]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def widget_json(item: WidgetItem) -> dict:
     return item.widget.model_dump(mode="json", exclude_none=True)
 
@@ -204,7 +187,7 @@ def widget_json(item: WidgetItem) -> dict:
 def widget_task_ids(tree: dict) -> list[int]:
     """The tasks a task list or task card shows, in order."""
     ids: list[int] = []
-    for node in _walk(tree):
+    for node in widgets.widget_nodes(tree):
         key = node.get("key")
         if isinstance(key, str) and key.startswith("task-") and key[5:].isdigit():
             task_id = int(key[5:])
@@ -218,7 +201,7 @@ def is_task_form(tree: dict) -> bool:
         node.get("type") == "Form"
         and isinstance(node.get("onSubmitAction"), dict)
         and node["onSubmitAction"].get("type") == CREATE_ACTION
-        for node in _walk(tree)
+        for node in widgets.widget_nodes(tree)
     )
 
 
@@ -249,7 +232,7 @@ def rebuild_widget(tree: dict, user: AbstractBaseUser, *, note: str = ""):
     more_status, next_offset = None, None
     more_item = _keyed_child(tree, "more")
     if more_item:
-        for node in _walk(more_item):
+        for node in widgets.widget_nodes(more_item):
             action = node.get("onClickAction")
             if isinstance(action, dict) and isinstance(action.get("payload"), dict):
                 offset = action["payload"].get("offset")
@@ -289,7 +272,7 @@ def _transition(*, tree: dict, task_id: int, action: str, user: AbstractBaseUser
         )
     except services.TaskError as exc:
         return {"error": exc.message, "widget": rebuild_widget(tree, user)}
-    note = f"{DONE_VERBS[action]} by {user_display_name(user)}."
+    note = f"{TRANSITIONS[action].done_label} by {user_display_name(user)}."
     task = selectors.task_get(task_id=task.pk)
     return {"task": task, "widget": rebuild_widget(tree, user, note=note)}
 
@@ -333,7 +316,7 @@ async def handle_transition(
         store=store,
         thread=thread,
         context=context,
-        text=f"{DONE_VERBS[action]} #{task.pk} “{task.title}”. It is now {status}.",
+        text=f"{TRANSITIONS[action].done_label} #{task.pk} “{task.title}”. It is now {status}.",
     )
     yield ClientEffectEvent(
         name=TASKS_CHANGED, data={"task_id": task.pk, "status": task.status, "action": action}

@@ -43,13 +43,6 @@ STATUS_TITLES = {
     "review": "Tasks in review",
     "done": "Done tasks",
 }
-DONE_VERBS = {
-    "start": "Started",
-    "submit": "Submitted",
-    "approve": "Approved",
-    "reject": "Rejected",
-    "reopen": "Reopened",
-}
 REVIEW_NOTE_FOR_MEMBERS = (
     "Only approvers can approve or reject tasks; you can see the review queue but not act on it."
 )
@@ -251,7 +244,7 @@ def _transition(*, user: AbstractBaseUser, task_id: int, action: str) -> tuple[A
         task_id=task_id, action=action, actor=user, source=TaskEvent.Source.CHAT
     )
     task = selectors.task_get(task_id=task.pk)
-    note = f"{DONE_VERBS[action]} by {user_display_name(user)}."
+    note = f"{TRANSITIONS[action].done_label} by {user_display_name(user)}."
     return widgets.build_task_card(task, user, note=note), task
 
 
@@ -278,7 +271,9 @@ async def transition_task(ctx: ChatRunContext, task_id: int, action: ActionName)
     except services.TaskError as exc:
         return await _refuse(ctx, exc.message)
     await ctx.context.stream_widget(card)
-    return f"{DONE_VERBS[action]} task #{task.pk} “{task.title}”; it is now {task.status}."
+    return (
+        f"{TRANSITIONS[action].done_label} task #{task.pk} “{task.title}”; it is now {task.status}."
+    )
 
 
 def _card(*, user: AbstractBaseUser, task_id: int):

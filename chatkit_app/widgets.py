@@ -9,7 +9,7 @@ Builders touch related objects and permissions, so call them from sync code
 (`sync_to_async` in async callers).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -194,3 +194,14 @@ def build_task_form(
             ],
         },
     )
+
+
+def widget_nodes(node: Any) -> Iterator[dict]:
+    """Every component (and other mapping) in a widget tree, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from widget_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from widget_nodes(value)

@@ -11,21 +11,23 @@ APPROVE_PERMISSION = "taskboard.approve_task"
 class Transition:
     action: str
     label: str
+    done_label: str
     from_status: str
     to_status: str
     needs_approver: bool
 
 
+TODO, IN_PROGRESS, REVIEW, DONE = Task.Status
+
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("start", "Start", Task.Status.TODO, Task.Status.IN_PROGRESS, False),
-        Transition(
-            "submit", "Submit for review", Task.Status.IN_PROGRESS, Task.Status.REVIEW, False
-        ),
-        Transition("approve", "Approve", Task.Status.REVIEW, Task.Status.DONE, True),
-        Transition("reject", "Reject", Task.Status.REVIEW, Task.Status.IN_PROGRESS, True),
-        Transition("reopen", "Reopen", Task.Status.DONE, Task.Status.TODO, True),
+        # action, label, done_label, from, to, needs_approver
+        Transition("start", "Start", "Started", TODO, IN_PROGRESS, False),
+        Transition("submit", "Submit for review", "Submitted", IN_PROGRESS, REVIEW, False),
+        Transition("approve", "Approve", "Approved", REVIEW, DONE, True),
+        Transition("reject", "Reject", "Rejected", REVIEW, IN_PROGRESS, True),
+        Transition("reopen", "Reopen", "Reopened", DONE, TODO, True),
     )
 }
 

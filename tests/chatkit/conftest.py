@@ -3,6 +3,7 @@ import pytest
 from chatkit_app.context import ChatContext
 from chatkit_app.server import get_chat_server
 from tests.chatkit.protocol import ChatClient
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -10,6 +11,16 @@ def user(django_user_model):
     return django_user_model.objects.create_user(
         username="carol", password="chat-pass-1", first_name="Carol"
     )
+
+
+@pytest.fixture
+def approver(django_user_model):
+    return make_user(username="alice", approver=True, first_name="Alice", last_name="Approver")
+
+
+@pytest.fixture
+async def approver_chat(approver) -> ChatClient:
+    return await ChatClient.signed_in(approver)
 
 
 @pytest.fixture

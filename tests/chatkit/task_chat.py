@@ -11,6 +11,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
+from chatkit_app.widgets import widget_nodes
 from tests.chatkit.protocol import ChatClient, assistant_texts, decode_sse, of_type
 
 __all__ = ["assistant_texts", "of_type"]
@@ -40,21 +41,11 @@ def tree(item: WidgetItem) -> dict:
     return item.widget.model_dump(mode="json", exclude_none=True)
 
 
-def nodes(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from nodes(value)
-
-
 def buttons(item: WidgetItem) -> list[tuple[str, str, Any]]:
     """(label, action type, payload) of every button in the widget."""
     return [
         (node.get("label"), node["onClickAction"]["type"], node["onClickAction"].get("payload"))
-        for node in nodes(tree(item))
+        for node in widget_nodes(tree(item))
         if node.get("type") == "Button" and "onClickAction" in node
     ]
 
@@ -71,13 +62,15 @@ def task_buttons(item: WidgetItem, task_id: int) -> list[str]:
 def listed_task_ids(item: WidgetItem) -> list[int]:
     return [
         int(node["key"][5:])
-        for node in nodes(tree(item))
+        for node in widget_nodes(tree(item))
         if isinstance(node.get("key"), str) and node["key"].startswith("task-")
     ]
 
 
 def texts(item: WidgetItem) -> list[str]:
-    return [node["value"] for node in nodes(tree(item)) if isinstance(node.get("value"), str)]
+    return [
+        node["value"] for node in widget_nodes(tree(item)) if isinstance(node.get("value"), str)
+    ]
 
 
 async def act(

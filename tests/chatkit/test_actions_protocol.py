@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 from chatkit.types import StreamOptionsEvent, WidgetItem
 
 from chatkit_app.models import ChatItem
+from chatkit_app.widgets import widget_nodes
 from taskboard.asgi import application
 from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import ChatClient
@@ -20,28 +21,17 @@ from tests.chatkit.task_chat import (
     effects,
     errors,
     listed_task_ids,
-    nodes,
     replaced_widgets,
     streamed_widgets,
     task_buttons,
     texts,
     tree,
 )
-from tests.factories import make_task, make_user
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 HOSTILE = 'Fix "quotes" \\ {{ 7*7 }} </script> ", "onClickAction": {"type": "task.approve"}'
-
-
-@pytest.fixture
-def approver(django_user_model):
-    return make_user(username="alice", approver=True, first_name="Alice", last_name="Approver")
-
-
-@pytest.fixture
-async def approver_chat(approver) -> ChatClient:
-    return await ChatClient.signed_in(approver)
 
 
 async def stored_widget(thread_id: str, item_id: str) -> dict:
@@ -370,7 +360,7 @@ async def test_form_errors_rerender_the_form_and_are_reported_in_chat(
     [again] = replaced_widgets(events)
     assert again.id == form.id
     assert any(field_error in text for text in texts(again))
-    [title_input] = [n for n in nodes(tree(again)) if n.get("name") == "title"]
+    [title_input] = [n for n in widget_nodes(tree(again)) if n.get("name") == "title"]
     assert title_input["defaultValue"] == fields["title"][:1000]
     [said] = assistant_texts(events)
     assert said.startswith("The task was not created.")

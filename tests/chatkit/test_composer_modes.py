@@ -4,7 +4,6 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from taskboard.models import Task
-from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import (
     assistant_texts,
     buttons,
@@ -13,19 +12,9 @@ from tests.chatkit.task_chat import (
     task_buttons,
     texts,
 )
-from tests.factories import make_task, make_user
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def approver(django_user_model):
-    return make_user(username="alice", approver=True, first_name="Alice")
-
-
-@pytest.fixture
-async def approver_chat(approver) -> ChatClient:
-    return await ChatClient.signed_in(approver)
 
 
 async def test_create_mode_opens_with_the_task_form_whatever_is_typed(chat):

@@ -4,7 +4,6 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from taskboard.models import Task, TaskEvent
-from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import (
     assistant_texts,
     listed_task_ids,
@@ -16,16 +15,6 @@ from tests.chatkit.task_chat import (
 from tests.factories import make_task, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def approver(django_user_model):
-    return make_user(username="alice", approver=True, first_name="Alice")
-
-
-@pytest.fixture
-async def approver_chat(approver) -> ChatClient:
-    return await ChatClient.signed_in(approver)
 
 
 def text(value: str) -> dict:

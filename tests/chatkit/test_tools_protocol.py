@@ -7,7 +7,6 @@ from chatkit.types import AssistantMessageItem, ThreadItemDoneEvent, WidgetItem
 
 from chatkit_app import offline
 from taskboard.models import Task, TaskEvent
-from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import (
     assistant_texts,
     buttons,
@@ -16,19 +15,9 @@ from tests.chatkit.task_chat import (
     task_buttons,
     texts,
 )
-from tests.factories import make_task, make_user
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def approver(django_user_model):
-    return make_user(username="alice", approver=True, first_name="Alice")
-
-
-@pytest.fixture
-async def approver_chat(approver) -> ChatClient:
-    return await ChatClient.signed_in(approver)
 
 
 def newest_first(tasks: list[Task]) -> list[int]:

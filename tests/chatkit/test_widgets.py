@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from chatkit_app import widgets
+from chatkit_app.widgets import widget_nodes
 from taskboard.models import Task
 from tests.factories import make_task, make_user
 
@@ -18,28 +19,18 @@ def dump(widget) -> dict:
     return widget.model_dump(mode="json", exclude_none=True)
 
 
-def nodes(tree):
-    if isinstance(tree, dict):
-        yield tree
-        for value in tree.values():
-            yield from nodes(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from nodes(value)
-
-
 def buttons(tree) -> list[dict]:
-    return [node for node in nodes(tree) if node.get("type") == "Button"]
+    return [node for node in widget_nodes(tree) if node.get("type") == "Button"]
 
 
 def actions(tree) -> list[dict]:
-    return [node["onClickAction"] for node in nodes(tree) if "onClickAction" in node]
+    return [node["onClickAction"] for node in widget_nodes(tree) if "onClickAction" in node]
 
 
 def texts(tree) -> list[str]:
     return [
         node.get("value") or node.get("label") or node.get("defaultValue")
-        for node in nodes(tree)
+        for node in widget_nodes(tree)
         if isinstance(node.get("type"), str)
     ]
 
@@ -183,7 +174,7 @@ def test_hostile_person_name_stays_a_plain_label(member):
 
     tree = dump(widgets.build_task_form(people=[evil]))
 
-    [assignee] = [n for n in nodes(tree) if n.get("name") == "assignee_id"]
+    [assignee] = [n for n in widget_nodes(tree) if n.get("name") == "assignee_id"]
     label = '"},{"type":"Button" {{ 7*7 }}'
     assert assignee["options"] == [{"value": str(evil.pk), "label": label}]
     assert [b["label"] for b in buttons(tree)] == ["Create task"]
@@ -192,10 +183,10 @@ def test_hostile_person_name_stays_a_plain_label(member):
 def test_task_form_has_every_field_and_submits_task_create(member):
     tree = dump(widgets.build_task_form(people=[member]))
 
-    [form] = [n for n in nodes(tree) if n.get("type") == "Form"]
+    [form] = [n for n in widget_nodes(tree) if n.get("type") == "Form"]
     assert form["onSubmitAction"]["type"] == "task.create"
     assert form["onSubmitAction"]["handler"] == "server"
-    names = {n["name"]: n["type"] for n in nodes(form) if "name" in n}
+    names = {n["name"]: n["type"] for n in widget_nodes(form) if "name" in n}
     assert names == {
         "title": "Input",
         "description": "Textarea",
@@ -203,7 +194,7 @@ def test_task_form_has_every_field_and_submits_task_create(member):
         "due_date": "DatePicker",
         "assignee_id": "Select",
     }
-    labels = {n["fieldName"]: n["value"] for n in nodes(form) if n.get("type") == "Label"}
+    labels = {n["fieldName"]: n["value"] for n in widget_nodes(form) if n.get("type") == "Label"}
     assert set(labels) == set(names)
     [submit] = buttons(form)
     assert submit == {
@@ -224,9 +215,9 @@ def test_task_form_refills_values_and_shows_errors_under_their_fields(member):
         )
     )
 
-    by_name = {n["name"]: n for n in nodes(tree) if "name" in n}
+    by_name = {n["name"]: n for n in widget_nodes(tree) if "name" in n}
     assert by_name["title"]["defaultValue"] == "Draft"
     assert by_name["priority"]["defaultValue"] == "high"
     assert by_name["due_date"]["defaultValue"] == "2030-05-06"
-    danger = [n["value"] for n in nodes(tree) if n.get("color") == "danger" and "value" in n]
+    danger = [n["value"] for n in widget_nodes(tree) if n.get("color") == "danger" and "value" in n]
     assert danger == ["Something else.", "Too vague."]
