@@ -68,7 +68,7 @@ def _admin_dsn(url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_database_url() -> Iterator[str]:
     """A database of its own, so the server never shares pytest-django's test database."""
     configured = os.environ.get("DATABASE_URL", "")
@@ -103,7 +103,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
     assert MANIFEST.exists(), "The frontend is not built: run `make setup` (npm ci, npm run build)."
     env = {**os.environ, "DATABASE_URL": browser_database_url}
@@ -156,13 +156,15 @@ def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
             server.wait()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which async tests elsewhere in the run cannot share.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Chromium is missing: `apt-get install chromium`."
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -241,7 +243,7 @@ def api_as():
         session.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
