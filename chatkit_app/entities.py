@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from chatkit_app.widgets import build_task_card
 from taskboard import selectors
@@ -96,14 +96,14 @@ def entity_preview(request: HttpRequest, entity_id: str):
     """A task card for `task:<id>`; people have no preview."""
     parsed = parse_entity_id(entity_id)
     if parsed is None:
-        return 400, {"detail": "Entity ids look like task:<id> or user:<id>."}
+        return Status(400, {"detail": "Entity ids look like task:<id> or user:<id>."})
     kind, pk = parsed
     if kind == "user":
         if not get_user_model().objects.filter(pk=pk, is_active=True).exists():
-            return 404, {"detail": f"No person with id {pk}."}
-        return 200, {"preview": None}
+            return Status(404, {"detail": f"No person with id {pk}."})
+        return Status(200, {"preview": None})
     task = selectors.task_get(task_id=pk)
     if task is None:
-        return 404, {"detail": f"Task #{pk} does not exist."}
+        return Status(404, {"detail": f"Task #{pk} does not exist."})
     card = build_task_card(task, request.user, with_actions=False)
-    return 200, {"preview": card.model_dump(mode="json", exclude_none=True)}
+    return Status(200, {"preview": card.model_dump(mode="json", exclude_none=True)})
