@@ -8,8 +8,9 @@ table of figures with the targets, and writes the same figures as JSON under
 bench/results/. Figures are printed, not asserted: the exit status is 1 only when
 requests fail (HTTP errors, error events, wrong answers), 2 when the run breaks.
 
-PostgreSQL (database `taskboard_bench`, dropped and recreated) and Redis (db 15) are
-used when they answer on 127.0.0.1:5432 and :6379; otherwise a SQLite file in a
+PostgreSQL (a database `taskboard_bench_<pid>` of its own, dropped at the end) and
+Redis (the first empty db from 15 down to 8, emptied at the end) are used when they
+answer on 127.0.0.1:5432 and :6379; otherwise a SQLite file in a
 temporary directory and the in-memory channel layer. `--backend` forces either.
 """
 
@@ -37,7 +38,8 @@ RESULTS_DIR = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "taskboard_bench"
-REDIS_BENCH_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL_BASE = "redis://127.0.0.1:6379"
+REDIS_BENCH_DBS = tuple(range(15, 7, -1))
 STARTUP_TIMEOUT = 90.0
 ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
@@ -105,21 +107,20 @@ def services_available() -> bool:
         import redis
 
         psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        redis.Redis.from_url(REDIS_BENCH_URL, socket_timeout=3).ping()
+        redis.Redis.from_url(REDIS_URL_BASE, socket_timeout=3).ping()
     except Exception:
         return False
     return True
 
 
-def reset_services() -> None:
-    """A fresh `taskboard_bench` database and an empty Redis db 15."""
-    import psycopg
+def empty_redis_db() -> int:
+    """A Redis database (8-15) nobody uses, so that concurrent runs do not share groups."""
     import redis
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
-    redis.Redis.from_url(REDIS_BENCH_URL, socket_timeout=5).flushdb()
+    for number in REDIS_BENCH_DBS:
+        if redis.Redis.from_url(f"{REDIS_URL_BASE}/{number}", socket_timeout=5).dbsize() == 0:
+            return number
+    raise RuntimeError(f"Redis databases {REDIS_BENCH_DBS[-1]}-{REDIS_BENCH_DBS[0]} are all in use")
 
 
 @dataclass
@@ -127,15 +128,39 @@ class Backend:
     label: str
     database_url: str
     redis_url: str
+    database_name: str = ""
+
+    def drop(self) -> None:
+        """Remove this run's PostgreSQL database and Redis keys."""
+        if not self.database_name:
+            return
+        import psycopg
+        import redis
+
+        with contextlib.suppress(Exception):
+            redis.Redis.from_url(self.redis_url, socket_timeout=5).flushdb()
+        with (
+            contextlib.suppress(Exception),
+            psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn,
+        ):
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
 
 
 def choose_backend(choice: str, workdir: Path) -> Backend:
     if choice == "services" or (choice == "auto" and services_available()):
-        reset_services()
+        import psycopg
+
+        # One database per run, so that two runs at once (CI and a developer) never
+        # drop each other's data; dropped again at the end.
+        name = f"{PG_BENCH_DB}_{os.getpid()}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
         return Backend(
             "PostgreSQL + Redis",
-            f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}",
-            REDIS_BENCH_URL,
+            f"postgres://postgres@127.0.0.1:5432/{name}",
+            f"{REDIS_URL_BASE}/{empty_redis_db()}",
+            database_name=name,
         )
     return Backend("SQLite + in-memory channel layer", f"sqlite:///{workdir / 'bench.sqlite3'}", "")
 
@@ -340,6 +365,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
     failed = False
+    backend = None
     try:
         backend = choose_backend(args.backend, workdir)
         env = server_environment(backend)
@@ -406,6 +432,12 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
+        if backend is not None and not args.keep:
+            with contextlib.suppress(Exception):
+                from django.db import connections
+
+                connections.close_all()
+            backend.drop()
         if not args.keep and not failed:
             shutil.rmtree(workdir, ignore_errors=True)
 
