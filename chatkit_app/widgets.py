@@ -58,15 +58,22 @@ def load_template(name: str) -> WidgetTemplate:
     return WidgetTemplate.from_file(str(WIDGETS_DIR / f"{name}.widget"))
 
 
+@cache
+def data_validator(name: str) -> jsonschema.protocols.Validator:
+    """The template's jsonSchema, checked once; `jsonschema.validate` re-checks it every call."""
+    schema = load_template(name).data_schema
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
 def render(name: str, data: Mapping[str, Any]) -> DynamicWidgetRoot:
     """Validate `data` against the template's jsonSchema, then build the widget."""
-    template = load_template(name)
-    try:
-        jsonschema.validate(instance=data, schema=template.data_schema)
-    except jsonschema.ValidationError as exc:
-        path = "/".join(str(part) for part in exc.absolute_path) or "(root)"
-        raise WidgetDataError(f"{name} widget data invalid at {path}: {exc.message}") from exc
-    return template.build(dict(data))
+    error = jsonschema.exceptions.best_match(data_validator(name).iter_errors(data))
+    if error is not None:
+        path = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        raise WidgetDataError(f"{name} widget data invalid at {path}: {error.message}")
+    return load_template(name).build(dict(data))
 
 
 def action_type(transition: Transition) -> str:
