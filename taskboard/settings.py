@@ -85,6 +85,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+    if (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        and DATABASES["default"]["CONN_MAX_AGE"] == 0
+    ):
+        # A pool of open connections per process (psycopg_pool): a request borrows one
+        # and gives it back when it ends, instead of connecting and authenticating anew.
+        # Under ASGI each request runs its ORM calls on a thread of its own, so
+        # persistent connections (CONN_MAX_AGE > 0, which excludes the pool) stay with
+        # threads that are not reused.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": 20,
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis when processes must share it.
