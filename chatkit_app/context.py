@@ -5,7 +5,7 @@ The server passes one `ChatContext` per HTTP request. Agent tools reach it as
 `action()` receives it as its `context` argument.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
@@ -17,6 +17,10 @@ class ChatContext:
 
     user: AbstractBaseUser
     request: HttpRequest | None = None
+    # Ids of threads the store has already found to belong to `user` during this
+    # request, so that one action does not look the owner up once per store call.
+    # A context lives for one request and one user, which bounds what it remembers.
+    owned_threads: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @property
     def user_id(self) -> int:

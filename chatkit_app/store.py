@@ -2,6 +2,9 @@
 
 Every query is scoped to `context.user`: a thread id that belongs to somebody else
 behaves exactly like one that does not exist (`NotFoundError`), so nothing leaks.
+Item calls first make sure the thread is the user's; the answer is remembered on
+the request's context (`ChatContext.owned_threads`), so the several store calls of
+one request look the owner up once.
 Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
 learn `has_more`.
 """
@@ -77,7 +80,16 @@ class DjangoStore(Store[ChatContext]):
         thread = await self._threads(context).filter(id=thread_id).afirst()
         if thread is None:
             raise NotFoundError(f"Thread {thread_id} not found")
+        context.owned_threads.add(thread_id)
         return thread
+
+    async def _own(self, thread_id: str, context: ChatContext) -> None:
+        """NotFoundError unless the thread is the user's (asked once per request)."""
+        if thread_id in context.owned_threads:
+            return
+        if not await self._threads(context).filter(id=thread_id).aexists():
+            raise NotFoundError(f"Thread {thread_id} not found")
+        context.owned_threads.add(thread_id)
 
     async def load_thread(self, thread_id: str, context: ChatContext) -> ThreadMetadata:
         thread = await self._thread(thread_id, context)
@@ -88,15 +100,15 @@ class DjangoStore(Store[ChatContext]):
         data = thread.model_copy(update={"created_at": created_at}).model_dump(mode="json")
         fields = {"title": thread.title or "", "data": data}
         updated = await self._threads(context).filter(id=thread.id).aupdate(**fields)
-        if updated:
-            return
-        try:
-            await sync_to_async(self._create_thread)(
-                thread_id=thread.id, created_at=created_at, context=context, **fields
-            )
-        except IntegrityError:
-            # The id exists but belongs to another user: same answer as a missing thread.
-            raise NotFoundError(f"Thread {thread.id} not found") from None
+        if not updated:
+            try:
+                await sync_to_async(self._create_thread)(
+                    thread_id=thread.id, created_at=created_at, context=context, **fields
+                )
+            except IntegrityError:
+                # The id exists but belongs to another user: same answer as a missing thread.
+                raise NotFoundError(f"Thread {thread.id} not found") from None
+        context.owned_threads.add(thread.id)
 
     @staticmethod
     def _create_thread(*, thread_id: str, created_at: datetime, context: ChatContext, **fields):
@@ -121,17 +133,15 @@ class DjangoStore(Store[ChatContext]):
 
     async def delete_thread(self, thread_id: str, context: ChatContext) -> None:
         thread = await self._thread(thread_id, context)
+        context.owned_threads.discard(thread_id)
         # Items and feedback go with the thread (ON DELETE CASCADE, one transaction).
         await thread.adelete()
 
     # Items
 
-    async def _item(self, thread_id: str, item_id: str, context: ChatContext) -> ChatItem:
-        thread = await self._thread(thread_id, context)
-        item = await ChatItem.objects.filter(thread=thread, item_id=item_id).afirst()
-        if item is None:
-            raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
-        return item
+    def _items(self, thread_id: str, context: ChatContext) -> QuerySet[ChatItem]:
+        """The thread's items, through its owner, so the query itself is scoped to the user."""
+        return ChatItem.objects.filter(thread_id=thread_id, thread__owner_id=context.user_id)
 
     async def load_thread_items(
         self,
@@ -142,15 +152,15 @@ class DjangoStore(Store[ChatContext]):
         context: ChatContext,
     ) -> Page[ThreadItem]:
         limit = page_size(limit)
-        thread = await self._thread(thread_id, context)
+        await self._own(thread_id, context)
         cursor = None
         if after:
-            anchor = await ChatItem.objects.filter(thread=thread, item_id=after).afirst()
+            anchor = await ChatItem.objects.filter(thread_id=thread_id, item_id=after).afirst()
             if anchor is None:
                 raise NotFoundError(f"Item {after} not found in thread {thread_id}")
             cursor = (anchor.created_at, anchor.pk)
         rows, has_more = await sync_to_async(keyset_page)(
-            ChatItem.objects.filter(thread=thread),
+            ChatItem.objects.filter(thread_id=thread_id),
             cursor=cursor,
             limit=limit,
             order=sort_order(order),
@@ -164,35 +174,50 @@ class DjangoStore(Store[ChatContext]):
         data = item.model_copy(update={"created_at": created_at}).model_dump(mode="json")
         return {"type": item.type, "created_at": created_at, "data": data}
 
+    async def _upsert_item(
+        self, thread_id: str, item: ThreadItem, context: ChatContext, *, replace: list[str]
+    ) -> None:
+        """Insert the item, or replace the `replace` fields of the one with its id.
+
+        One INSERT … ON CONFLICT statement instead of a SELECT and a write.
+        """
+        await self._own(thread_id, context)
+        row = ChatItem(thread_id=thread_id, item_id=item.id, **self._item_fields(item))
+        try:
+            await ChatItem.objects.abulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["thread", "item_id"],
+                update_fields=replace,
+            )
+        except IntegrityError:
+            # The thread was deleted since this request found it.
+            context.owned_threads.discard(thread_id)
+            raise NotFoundError(f"Thread {thread_id} not found") from None
+
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
-        thread = await self._thread(thread_id, context)
-        fields = self._item_fields(item)
         # An item added twice (a workflow carried over between turns is stored
         # again at the end of the turn) keeps its first place and takes the new content.
-        await ChatItem.objects.aupdate_or_create(
-            thread=thread,
-            item_id=item.id,
-            defaults={"data": fields["data"]},
-            create_defaults=fields,
-        )
+        await self._upsert_item(thread_id, item, context, replace=["data"])
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
-        thread = await self._thread(thread_id, context)
-        fields = self._item_fields(item)
-        await ChatItem.objects.aupdate_or_create(
-            thread=thread,
-            item_id=item.id,
-            defaults={"data": fields["data"], "type": fields["type"]},
-            create_defaults=fields,
-        )
+        await self._upsert_item(thread_id, item, context, replace=["data", "type"])
 
     async def load_item(self, thread_id: str, item_id: str, context: ChatContext) -> ThreadItem:
-        item = await self._item(thread_id, item_id, context)
-        return THREAD_ITEM_ADAPTER.validate_python(item.data)
+        data = (
+            await self._items(thread_id, context)
+            .filter(item_id=item_id)
+            .values_list("data", flat=True)
+            .afirst()
+        )
+        if data is None:
+            raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
+        context.owned_threads.add(thread_id)
+        return THREAD_ITEM_ADAPTER.validate_python(data)
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: ChatContext) -> None:
-        thread = await self._thread(thread_id, context)
-        await ChatItem.objects.filter(thread=thread, item_id=item_id).adelete()
+        await self._own(thread_id, context)
+        await ChatItem.objects.filter(thread_id=thread_id, item_id=item_id).adelete()
 
     # Feedback (not part of ChatKit's Store interface; the server calls it)
 
@@ -200,19 +225,21 @@ class DjangoStore(Store[ChatContext]):
         self, thread_id: str, item_ids: list[str], kind: str, context: ChatContext
     ) -> int:
         """Record `kind` on each item; raises NotFoundError if any item is not in the thread."""
-        thread = await self._thread(thread_id, context)
-        return await sync_to_async(self._save_feedback)(thread, item_ids, kind, context)
+        await self._own(thread_id, context)
+        return await sync_to_async(self._save_feedback)(thread_id, item_ids, kind, context)
 
     @staticmethod
-    def _save_feedback(thread: ChatThread, item_ids: list[str], kind: str, context) -> int:
+    def _save_feedback(thread_id: str, item_ids: list[str], kind: str, context) -> int:
         wanted = set(item_ids)
-        items = list(ChatItem.objects.filter(thread=thread, item_id__in=wanted))
+        items = list(ChatItem.objects.filter(thread_id=thread_id, item_id__in=wanted))
         if len(items) != len(wanted):
-            raise NotFoundError(f"Item not found in thread {thread.id}")
+            raise NotFoundError(f"Item not found in thread {thread_id}")
         with transaction.atomic():
             for item in items:
                 ChatFeedback.objects.update_or_create(
-                    item=item, user_id=context.user_id, defaults={"kind": kind, "thread": thread}
+                    item=item,
+                    user_id=context.user_id,
+                    defaults={"kind": kind, "thread_id": thread_id},
                 )
         return len(items)
 
