@@ -15,10 +15,9 @@ import openai
 from agents import Model, RunConfig, Runner
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.errors import CustomStreamError, StreamError
-from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
+from chatkit.server import ChatKitServer
 from chatkit.types import (
     Action,
-    ChatKitReq,
     FeedbackKind,
     SDKHiddenContextItem,
     ThreadItem,
@@ -28,7 +27,6 @@ from chatkit.types import (
     UserMessageTagContent,
     UserMessageTextContent,
     WidgetItem,
-    is_streaming_req,
 )
 
 from chatkit_app.actions import handle_action
@@ -113,18 +111,6 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
         # None: pick the model from settings at every turn (see models_provider).
         self.model = model
         self.converter = TaskboardThreadItemConverter()
-
-    async def process_parsed(
-        self, request: ChatKitReq, context: ChatContext
-    ) -> StreamingResult | NonStreamingResult:
-        """`process()` for a request the caller has already validated.
-
-        `process()` builds a new pydantic `TypeAdapter` for every request and parses
-        the body again, a few milliseconds of CPU the endpoint has already spent.
-        """
-        if is_streaming_req(request):
-            return StreamingResult(self._process_streaming(request, context))
-        return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def respond(
         self,

@@ -107,7 +107,7 @@ async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
     thread_id = getattr(parsed.params, "thread_id", None)
     what = f"{parsed.type}, thread {thread_id}" if thread_id else parsed.type
     try:
-        result = await get_chat_server().process_parsed(parsed, context)
+        result = await get_chat_server().process(body, context)
         if not isinstance(result, StreamingResult):
             return HttpResponse(result.json, content_type="application/json")
         # Run up to the first event before answering, so that a thread or item the
