@@ -347,6 +347,12 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
     parser.add_argument(
+        "--ours-server",
+        choices=["daphne", "uvicorn"],
+        default="daphne",
+        help="ASGI server for the product (uvicorn separates the server's share of a gap)",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -388,11 +394,15 @@ def main() -> int:
 
         ours_port, ref_port = free_port(), free_port()
         # The Dockerfile's command: Daphne with its defaults (access log included).
+        ours_command = {
+            "daphne": ["daphne", "-b", HOST, "-p", str(ours_port), ASGI_APP],
+            "uvicorn": ["uvicorn", ASGI_APP, "--host", HOST, "--port", str(ours_port)],
+        }[args.ours_server]
         ours = Server(
-            "Daphne",
-            [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(ours_port), ASGI_APP],
+            args.ours_server.capitalize(),
+            [sys.executable, "-m", *ours_command],
             env,
-            workdir / "daphne.log",
+            workdir / f"{args.ours_server}.log",
             ours_port,
         )
         # The samples' command: uvicorn with its defaults (access log included).
