@@ -44,14 +44,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Django's own middleware, with the hooks that do no I/O run on the event loop
+    # instead of the shared sync thread (taskboard/middleware.py).
+    "taskboard.middleware.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taskboard.middleware.SessionMiddleware",
+    "taskboard.middleware.CommonMiddleware",
+    "taskboard.middleware.CsrfViewMiddleware",
+    "taskboard.middleware.AuthenticationMiddleware",
+    "taskboard.middleware.MessageMiddleware",
+    "taskboard.middleware.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "taskboard.urls"
