@@ -43,5 +43,12 @@ def transitions_for_user(user) -> list[Transition]:
 
 
 def available_transitions(*, status: str, user) -> list[Transition]:
-    """The transitions this user may make on a task in `status`."""
-    return [t for t in transitions_for_user(user) if t.from_status == status]
+    """The transitions this user may make on a task in `status`.
+
+    The permission is looked up only when a move from `status` needs an approver,
+    so a list of tasks in to do or in progress costs no permission queries.
+    """
+    moves = [t for t in TRANSITIONS.values() if t.from_status == status]
+    if any(t.needs_approver for t in moves) and not user_can_approve(user):
+        moves = [t for t in moves if not t.needs_approver]
+    return moves

@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from chatkit_app import widgets
 from chatkit_app.widgets import widget_nodes
@@ -95,6 +96,19 @@ def test_every_transition_has_a_labelled_server_button_for_users_allowed_to_make
                 assert button["label"].strip()
                 assert button["onClickAction"]["handler"] == "server"
                 assert button["onClickAction"]["payload"] == {"task_id": task.pk}
+
+
+def test_permissions_are_read_only_when_a_task_could_need_an_approver(
+    member, django_assert_num_queries
+):
+    tasks = [make_task(status="todo"), make_task(status="in_progress")]
+    in_review = make_task(status="review")
+    fresh = get_user_model().objects.get(pk=member.pk)  # no permissions cached yet
+
+    with django_assert_num_queries(0):
+        widgets.build_task_list(tasks=tasks, user=fresh)
+    with django_assert_num_queries(2):  # the user's and the groups' permissions, once
+        widgets.build_task_list(tasks=[*tasks, in_review, in_review], user=fresh)
 
 
 def test_task_list_offers_show_more_with_the_next_offset_and_status(member):
