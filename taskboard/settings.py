@@ -76,7 +76,9 @@ TEMPLATES = [
 
 # Database: SQLite by default, anything django-environ understands otherwise
 # (postgres://… uses psycopg 3).
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL (a blank line in .env) means the default, like an unset one.
+DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers
     # queue on the timeout instead of failing a lock upgrade half way.

@@ -11,7 +11,8 @@ from django.conf import settings
 PRINT_DATABASE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "db = settings.DATABASES['default']; "
-    "print(json.dumps({'options': db.get('OPTIONS', {}), 'age': db.get('CONN_MAX_AGE')}))"
+    "print(json.dumps({'options': db.get('OPTIONS', {}), 'age': db.get('CONN_MAX_AGE'), "
+    "'engine': db['ENGINE'], 'name': str(db['NAME'])}))"
 )
 
 
@@ -54,3 +55,10 @@ def test_sqlite_has_no_pool():
 
     assert "pool" not in db["options"]
     assert db["options"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_an_empty_database_url_means_the_embedded_sqlite_database():
+    db = database_settings(DATABASE_URL="")
+
+    assert db["engine"] == "django.db.backends.sqlite3"
+    assert db["name"] == str(settings.BASE_DIR / "db.sqlite3")
