@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import connections
 from django.test import Client
 from pytest_django.fixtures import _set_suffix_to_test_databases
 
@@ -11,6 +12,26 @@ from tests.factories import make_user
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     """Give each test run its own test database, so runs side by side never share one."""
     _set_suffix_to_test_databases(suffix=f"p{os.getpid()}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_test_database(django_db_setup, django_db_blocker):
+    """Let PostgreSQL drop the test database at the end of the run.
+
+    Async tests leave pooled connections checked out in the thread their ORM calls
+    ran in, and PostgreSQL refuses to drop a database that has sessions.
+    """
+    yield
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
 
 
 @pytest.fixture
