@@ -5,10 +5,13 @@ behaves exactly like one that does not exist (`NotFoundError`), so nothing leaks
 Item calls first make sure the thread is the user's; the answer is remembered on
 the request's context (`ChatContext.owned_threads`), so the several store calls of
 one request look the owner up once.
+A write is one statement in the usual case: an INSERT for a new item, an UPDATE for
+one replaced in place.
 Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
 learn `has_more`.
 """
 
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -174,34 +177,56 @@ class DjangoStore(Store[ChatContext]):
         data = item.model_copy(update={"created_at": created_at}).model_dump(mode="json")
         return {"type": item.type, "created_at": created_at, "data": data}
 
-    async def _upsert_item(
-        self, thread_id: str, item: ThreadItem, context: ChatContext, *, replace: list[str]
-    ) -> None:
-        """Insert the item, or replace the `replace` fields of the one with its id.
+    async def _update_item(self, thread_id: str, item_id: str, fields: dict) -> bool:
+        """Write `fields` over the stored item with this id; False if there is none."""
+        rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
+        return bool(await rows.aupdate(**fields))
 
-        One INSERT … ON CONFLICT statement instead of a SELECT and a write.
-        """
-        await self._own(thread_id, context)
-        row = ChatItem(thread_id=thread_id, item_id=item.id, **self._item_fields(item))
+    async def _insert_item(self, thread_id: str, item: ThreadItem, fields: dict) -> bool:
+        """Store a new item; False if the thread already has one with this id, or is gone."""
         try:
-            await ChatItem.objects.abulk_create(
-                [row],
-                update_conflicts=True,
-                unique_fields=["thread", "item_id"],
-                update_fields=replace,
-            )
+            await sync_to_async(self._insert_row)(thread_id, item.id, fields)
         except IntegrityError:
-            # The thread was deleted since this request found it.
-            context.owned_threads.discard(thread_id)
-            raise NotFoundError(f"Thread {thread_id} not found") from None
+            return False
+        return True
+
+    @staticmethod
+    def _insert_row(thread_id: str, item_id: str, fields: dict) -> None:
+        # One INSERT in autocommit. Inside a caller's transaction it takes a savepoint,
+        # so that a refused insert does not spoil the rest of that transaction.
+        guard = (
+            transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+        )
+        with guard:
+            ChatItem.objects.create(thread_id=thread_id, item_id=item_id, **fields)
+
+    def _gone(self, thread_id: str, context: ChatContext) -> NotFoundError:
+        # The thread was deleted since this request found it.
+        context.owned_threads.discard(thread_id)
+        return NotFoundError(f"Thread {thread_id} not found")
 
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
+        await self._own(thread_id, context)
+        fields = self._item_fields(item)
+        if await self._insert_item(thread_id, item, fields):
+            return
         # An item added twice (a workflow carried over between turns is stored
         # again at the end of the turn) keeps its first place and takes the new content.
-        await self._upsert_item(thread_id, item, context, replace=["data"])
+        if not await self._update_item(thread_id, item.id, {"data": fields["data"]}):
+            raise self._gone(thread_id, context)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
-        await self._upsert_item(thread_id, item, context, replace=["data", "type"])
+        await self._own(thread_id, context)
+        fields = self._item_fields(item)
+        # Replaced in place, keeping its position: usually one UPDATE (a widget after an action).
+        replacement = {"type": fields["type"], "data": fields["data"]}
+        if await self._update_item(thread_id, item.id, replacement):
+            return
+        if await self._insert_item(thread_id, item, fields):
+            return
+        # Stored by a concurrent request after the update, or the thread is gone.
+        if not await self._update_item(thread_id, item.id, replacement):
+            raise self._gone(thread_id, context)
 
     async def load_item(self, thread_id: str, item_id: str, context: ChatContext) -> ThreadItem:
         data = (

@@ -7,8 +7,10 @@ thread that is deleted in the meantime.
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from chatkit.store import NotFoundError
 from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
+from django.db import transaction
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatItem, ChatThread
@@ -104,3 +106,16 @@ async def test_an_item_added_again_keeps_its_place_and_takes_the_new_content(sto
     assert [item.id for item in page.data] == ["msg_0001", "msg_0002"]
     assert page.data[0].content[0].text == "second version"
     assert await ChatItem.objects.acount() == 2
+
+
+def test_an_item_added_twice_inside_a_callers_transaction_leaves_it_usable(store, user):
+    # The second insert is refused by the database; the caller's transaction goes on.
+    context = ChatContext(user=user)
+    with transaction.atomic():
+        async_to_sync(store.save_thread)(ThreadMetadata(id="thr_t", created_at=START), context)
+        async_to_sync(store.add_thread_item)("thr_t", message("thr_t", 1), context)
+        async_to_sync(store.add_thread_item)("thr_t", message("thr_t", 1, "again"), context)
+        assert ChatItem.objects.filter(thread_id="thr_t").count() == 1
+
+    stored = async_to_sync(store.load_item)("thr_t", "msg_0001", ChatContext(user=user))
+    assert stored.content[0].text == "again"
