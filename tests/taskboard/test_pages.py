@@ -1,7 +1,8 @@
 """Sign-in, sign-out, the board page's access rule, and /healthz."""
 
 import pytest
-from django.test import Client
+import redis
+from django.test import AsyncClient, Client
 
 from tests.factories import PASSWORD
 
@@ -55,7 +56,7 @@ def test_healthz_reports_database_and_channel_layer(anon_client):
 def test_healthz_reports_a_broken_channel_layer(anon_client, settings):
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
         }
     }
@@ -69,3 +70,30 @@ def test_healthz_reports_a_broken_channel_layer(anon_client, settings):
     assert response.status_code == 503
     assert response.json()["channel_layer"] == "failing"
     assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_health_checks_leave_no_subscriptions_in_redis(settings):
+    # One event loop for every request, as under Daphne, where a leak would last.
+    redis_url = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
+    }
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    server = redis.Redis.from_url(redis_url)
+    before = set(server.pubsub_channels())
+    client = AsyncClient()
+    try:
+        for _ in range(5):
+            assert (await client.get("/healthz")).json()["channel_layer"] == "ok"
+        after = set(server.pubsub_channels())
+    finally:
+        if "default" in channel_layers.backends:
+            await channel_layers.backends["default"].flush()
+        channel_layers.backends.clear()
+    assert after - before == set()
