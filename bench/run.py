@@ -50,6 +50,7 @@ MB = 1024 * 1024
 class Counts:
     clients: int = 50  # concurrent action clients
     per_client: int = 20  # actions per concurrent client
+    rounds: int = 4  # 50-client runs alternate between the servers this many times
     widget_tasks: int = 20  # tasks on each client's task_list widget
     sequential: int = 200  # single-client actions, per server
     memory_first: int = 100
@@ -67,7 +68,8 @@ class Counts:
 
 FULL = Counts()
 QUICK = Counts(
-    per_client=5,
+    per_client=6,
+    rounds=2,
     widget_tasks=5,
     sequential=50,
     memory_total=200,

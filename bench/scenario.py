@@ -369,32 +369,38 @@ async def action_phases(report, counts, plan, ours_server, ref_server, ours, ref
     report.add("1", "task.start, 1 client · reference", one_ref)
     ratio_row(report, "1", "task.start, 1 client · ours/ref", one_ours, one_ref)
 
-    progress(f"action round trip, {counts.clients} clients x {counts.per_client}")
+    progress(
+        f"action round trip, {counts.clients} clients x {counts.per_client}"
+        f" in {counts.rounds} rounds per server"
+    )
     ours_clients = [ChatKitClient.with_session(ours_server.url, s) for s in plan.client_sessions]
     ref_clients = [
         ChatKitClient(ref_server.url, headers={REFERENCE_USER_HEADER: str(user_id)})
         for user_id in plan.client_user_ids
     ]
+    # Both servers in turn, a round each, so that drift on a shared machine hits them alike.
+    many = {"ours": Run(), "ref": Run()}
+    sides = (
+        ("ours", ours_server, ours_clients, plan.ours_clients),
+        ("ref", ref_server, ref_clients, plan.ref_clients),
+    )
     try:
-        cpu = ours_server.cpu()
-        async with PeakRss(ours_server) as ours_peak:
-            samples, wall = await run_clients(
-                counts.clients,
-                counts.per_client,
-                lambda i, n: start_task(ours_clients[i], plan.ours_clients[i]),
-            )
-        many_ours = with_cpu(figures(samples, wall), ours_server.cpu() - cpu)
-        cpu = ref_server.cpu()
-        async with PeakRss(ref_server) as ref_peak:
-            samples, wall = await run_clients(
-                counts.clients,
-                counts.per_client,
-                lambda i, n: start_task(ref_clients[i], plan.ref_clients[i]),
-            )
-        many_ref = with_cpu(figures(samples, wall), ref_server.cpu() - cpu)
+        async with PeakRss(ours_server) as ours_peak, PeakRss(ref_server) as ref_peak:
+            for _ in range(counts.rounds):
+                for name, server, clients, goals in sides:
+                    cpu = server.cpu()
+                    samples, wall = await run_clients(
+                        counts.clients,
+                        counts.per_client // counts.rounds,
+                        lambda i, n, clients=clients, goals=goals: start_task(clients[i], goals[i]),
+                    )
+                    many[name].samples += samples
+                    many[name].wall += wall
+                    many[name].cpu += server.cpu() - cpu
     finally:
         for client in ours_clients + ref_clients:
             await client.aclose()
+    many_ours, many_ref = many["ours"].figures(), many["ref"].figures()
     label = f"task.start, {counts.clients} clients"
     report.add("1", f"{label} · ours", many_ours)
     report.add("1", f"{label} · reference", many_ref)
