@@ -1,5 +1,6 @@
 """Push task changes to every open board, once the change is committed."""
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
@@ -11,7 +12,8 @@ BOARD_GROUP = "board"
 
 
 def board_message(payload: dict) -> dict:
-    return {"type": "board.message", "payload": payload}
+    # Encoded once here rather than by each of the open boards' consumers.
+    return {"type": "board.message", "text": json.dumps(payload)}
 
 
 def _send(payload: dict) -> None:

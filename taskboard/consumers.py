@@ -22,4 +22,4 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "detail": "This socket only sends updates."})
 
     async def board_message(self, event: dict) -> None:
-        await self.send_json(event["payload"])
+        await self.send(text_data=event["text"])
