@@ -120,6 +120,7 @@ def seed_all(counts, workdir: Path) -> Plan:
         # threads.list is newest first; the middle one starts a page deep in the list.
         thread_owners[size] = (seed.session_for(owner), threads[size // 2].thread.id)
 
+    seed.analyze()
     seed_path = workdir / "reference-seed.json"
     seed_path.write_text(json.dumps(seed.reference_seed(ref_entries)))
     plan = Plan(
@@ -548,6 +549,7 @@ async def tool_phase(report, counts, plan, ours) -> None:
         await sync_to_async(seed.make_tasks)(
             missing, creator=creator, prefix="Bench filler", status=None
         )
+        await sync_to_async(seed.analyze)()
     total = await sync_to_async(seed.task_count)()
     progress(f"task list tool with {total:,} tasks: {counts.tool_turns} turns per prompt")
     for prompt in TOOL_PROMPTS:

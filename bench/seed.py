@@ -109,6 +109,17 @@ def make_tasks(count: int, *, creator, prefix: str, status: str = Task.Status.TO
     )
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum would have in a database that grew
+    to this size: straight after a bulk load, PostgreSQL still plans for empty tables
+    (a page of one owner's 10,000 threads: sort of all 10,000, 4.7 ms, instead of a
+    backward index scan, 0.03 ms)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def reset_tasks(task_ids: list[int]) -> int:
     """Put tasks back in `todo` so that `task.start` applies to them again."""
     return Task.objects.filter(pk__in=task_ids).update(status=Task.Status.TODO)
