@@ -5,6 +5,7 @@ environment (or an optional `.env` file) through django-environ, read once here.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -108,17 +109,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis when processes must share it.
 REDIS_URL = env("REDIS_URL", default=None)
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            # Pub/Sub: a broadcast is one PUBLISH, fanned out to the process's open
-            # boards in memory, where the list-based RedisChannelLayer pops it from Redis
-            # once per socket (bench/: first to last of 100 sockets, 19 ms → 10 ms).
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+
+
+def redis_channel_layer(url: str) -> dict:
+    """The channel layer for the Redis server and database that `url` names."""
+    # Pub/Sub channels belong to the whole Redis server, not to one database, so the
+    # database number goes into the channel prefix: apps (or test runs) on different
+    # databases of one server stay apart, as they would with keys.
+    database = urlsplit(url).path.strip("/") or "0"
+    return {
+        # Pub/Sub: a broadcast is one PUBLISH, fanned out to the process's open boards
+        # in memory, where the list-based RedisChannelLayer pops it from Redis once per
+        # socket (bench/: first to last of 100 sockets, 19 ms → 10 ms).
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
             # redis-py's default pool of 100 connections refuses a burst of board sockets.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
-        }
+            "hosts": [{"address": url, "max_connections": 1000}],
+            "prefix": f"taskboard.db{database}",
+        },
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
