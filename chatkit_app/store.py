@@ -182,10 +182,10 @@ class DjangoStore(Store[ChatContext]):
         rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
         return bool(await rows.aupdate(**fields))
 
-    async def _insert_item(self, thread_id: str, item: ThreadItem, fields: dict) -> bool:
+    async def _insert_item(self, thread_id: str, item_id: str, fields: dict) -> bool:
         """Store a new item; False if the thread already has one with this id, or is gone."""
         try:
-            await sync_to_async(self._insert_row)(thread_id, item.id, fields)
+            await sync_to_async(self._insert_row)(thread_id, item_id, fields)
         except IntegrityError:
             return False
         return True
@@ -208,7 +208,7 @@ class DjangoStore(Store[ChatContext]):
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
         await self._own(thread_id, context)
         fields = self._item_fields(item)
-        if await self._insert_item(thread_id, item, fields):
+        if await self._insert_item(thread_id, item.id, fields):
             return
         # An item added twice (a workflow carried over between turns is stored
         # again at the end of the turn) keeps its first place and takes the new content.
@@ -222,7 +222,7 @@ class DjangoStore(Store[ChatContext]):
         replacement = {"type": fields["type"], "data": fields["data"]}
         if await self._update_item(thread_id, item.id, replacement):
             return
-        if await self._insert_item(thread_id, item, fields):
+        if await self._insert_item(thread_id, item.id, fields):
             return
         # Stored by a concurrent request after the update, or the thread is gone.
         if not await self._update_item(thread_id, item.id, replacement):
