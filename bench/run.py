@@ -44,6 +44,8 @@ STARTUP_TIMEOUT = 90.0
 ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
 MB = 1024 * 1024
+# The order in which bench/scenario.py runs its phases; --only picks some.
+PHASES = ("memory", "actions", "chat", "lists", "tools", "fanout")
 
 
 @dataclass(frozen=True)
@@ -361,7 +363,16 @@ def main() -> int:
         metavar="NAME=VALUE",
         help="extra setting for both servers, e.g. DJANGO_CONN_MAX_AGE=60 (repeatable)",
     )
+    parser.add_argument(
+        "--only",
+        metavar="PHASE[,PHASE]",
+        help="run only these phases, to study one figure: memory, actions, chat, lists, "
+        "tools, fanout (the memory figures need memory first, on a fresh server)",
+    )
     args = parser.parse_args()
+    phases = tuple(args.only.split(",")) if args.only else None
+    if phases and not set(phases) <= set(PHASES):
+        parser.error(f"--only takes phases from: {', '.join(PHASES)}")
     counts = QUICK if args.quick else FULL
 
     workdir = Path(tempfile.mkdtemp(prefix="taskboard-bench-"))
@@ -427,7 +438,7 @@ def main() -> int:
         servers.extend([ours, reference])
         for server in servers:
             server.start()
-        asyncio.run(scenario.measure(report, counts, plan, ours, reference))
+        asyncio.run(scenario.measure(report, counts, plan, ours, reference, phases or PHASES))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         failed = True

@@ -296,27 +296,34 @@ def mb(value: int) -> float:
     return value / (1024 * 1024)
 
 
-async def measure(report, counts, plan: Plan, ours_server, ref_server) -> None:
+async def measure(report, counts, plan: Plan, ours_server, ref_server, phases) -> None:
     await asyncio.wait_for(asyncio.gather(ours_server.wait_ready(), ref_server.wait_ready()), 120)
     session = await sign_in(ours_server.url, plan.login_username, LOGIN_PASSWORD)
     ours = ChatKitClient.with_session(ours_server.url, session)
     ref = ChatKitClient(ref_server.url, headers={REFERENCE_USER_HEADER: str(plan.seq_user_id)})
     try:
         await asyncio.wait_for(
-            run_phases(report, counts, plan, ours_server, ref_server, ours, ref), PHASE_TIMEOUT
+            run_phases(report, counts, plan, ours_server, ref_server, ours, ref, phases),
+            PHASE_TIMEOUT,
         )
     finally:
         await ours.aclose()
         await ref.aclose()
 
 
-async def run_phases(report, counts, plan, ours_server, ref_server, ours, ref) -> None:
-    await memory_phase(report, counts, plan, ours_server, ours)
-    await action_phases(report, counts, plan, ours_server, ref_server, ours, ref)
-    await chat_phase(report, counts, plan, ours_server, ref_server, ours, ref)
-    await list_phase(report, counts, plan, ours_server)
-    await tool_phase(report, counts, plan, ours)
-    await fanout_phase(report, counts, plan, ours_server, ours)
+async def run_phases(report, counts, plan, ours_server, ref_server, ours, ref, phases) -> None:
+    if "memory" in phases:
+        await memory_phase(report, counts, plan, ours_server, ours)
+    if "actions" in phases:
+        await action_phases(report, counts, plan, ours_server, ref_server, ours, ref)
+    if "chat" in phases:
+        await chat_phase(report, counts, plan, ours_server, ref_server, ours, ref)
+    if "lists" in phases:
+        await list_phase(report, counts, plan, ours_server)
+    if "tools" in phases:
+        await tool_phase(report, counts, plan, ours)
+    if "fanout" in phases:
+        await fanout_phase(report, counts, plan, ours_server, ours)
 
 
 def progress(message: str) -> None:
