@@ -21,5 +21,15 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         # The board is read-only over the socket; writes go through the API.
         await self.send_json({"type": "error", "detail": "This socket only sends updates."})
 
+    async def dispatch(self, message: dict) -> None:
+        # Channels runs close_old_connections() on Django's one shared sync thread
+        # before every handler. For broadcasts that meant a trip per open board per
+        # change, queued behind whichever request held the thread, and this handler
+        # never touches the database.
+        if message["type"] == "board.message":
+            await self.board_message(message)
+        else:
+            await super().dispatch(message)
+
     async def board_message(self, event: dict) -> None:
         await self.send(text_data=event["text"])

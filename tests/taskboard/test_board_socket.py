@@ -1,14 +1,18 @@
 """The /ws/board/ socket: who may listen, and what they hear after committed changes."""
 
+import asyncio
 import json
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from taskboard import services
 from taskboard.asgi import application
+from taskboard.broadcast import BOARD_GROUP, board_message
 from tests.conftest import csrf_headers
 from tests.factories import make_task
 
@@ -117,4 +121,21 @@ async def test_the_socket_does_not_take_commands(member_client):
     await board.send_json_to({"type": "task.changed", "task": {"id": 1, "status": "done"}})
     reply = await board.receive_json_from(timeout=5)
     assert reply["type"] == "error"
+    await board.disconnect()
+
+
+async def test_broadcasts_do_not_wait_for_the_busy_database_thread(member_client):
+    """Requests run their ORM work on one shared thread; boards hear changes meanwhile."""
+    board = await connected(member_client)
+    release = threading.Event()
+    busy = asyncio.ensure_future(sync_to_async(release.wait)(10))
+    try:
+        await asyncio.sleep(0.05)
+        await get_channel_layer().group_send(
+            BOARD_GROUP, board_message({"type": "task.deleted", "id": 7})
+        )
+        assert await board.receive_json_from(timeout=2) == {"type": "task.deleted", "id": 7}
+    finally:
+        release.set()
+        await busy
     await board.disconnect()
