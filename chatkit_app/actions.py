@@ -273,7 +273,6 @@ def _transition(*, tree: dict, task_id: int, action: str, user: AbstractBaseUser
     except services.TaskError as exc:
         return {"error": exc.message, "widget": rebuild_widget(tree, user)}
     note = f"{TRANSITIONS[action].done_label} by {user_display_name(user)}."
-    task = selectors.task_get(task_id=task.pk)
     return {"task": task, "widget": rebuild_widget(tree, user, note=note)}
 
 
