@@ -127,10 +127,15 @@ async def test_the_socket_does_not_take_commands(member_client):
 async def test_broadcasts_do_not_wait_for_the_busy_database_thread(member_client):
     """Requests run their ORM work on one shared thread; boards hear changes meanwhile."""
     board = await connected(member_client)
-    release = threading.Event()
-    busy = asyncio.ensure_future(sync_to_async(release.wait)(10))
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_thread():
+        holding.set()
+        release.wait(10)
+
+    busy = asyncio.ensure_future(sync_to_async(hold_the_thread)())
     try:
-        await asyncio.sleep(0.05)
+        assert await asyncio.to_thread(holding.wait, 5)
         await get_channel_layer().group_send(
             BOARD_GROUP, board_message({"type": "task.deleted", "id": 7})
         )
