@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,9 +100,18 @@ else:
         # Under ASGI each request runs its ORM calls on a thread of its own, so
         # persistent connections (CONN_MAX_AGE > 0, which excludes the pool) stay with
         # threads that are not reused.
+        # Its size bounds the connections per process: processes x size must stay
+        # under PostgreSQL's max_connections (100 by default).
+        pool_setting = env.str("DJANGO_DB_POOL_SIZE", default="20")
+        if not pool_setting.isdigit() or int(pool_setting) < 1:
+            raise ImproperlyConfigured(
+                f"DJANGO_DB_POOL_SIZE must be a whole number of connections, 1 or more, "
+                f"not {pool_setting!r}."
+            )
+        pool_size = int(pool_setting)
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 2,
-            "max_size": 20,
+            "min_size": min(2, pool_size),
+            "max_size": pool_size,
             # Seconds a request waits for a free connection before it fails.
             "timeout": 10,
         }

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRINT_DATABASE = (
@@ -20,7 +21,7 @@ def database_settings(**env: str) -> dict:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_CONN_MAX_AGE"}
+        if key not in {"DATABASE_URL", "DJANGO_CONN_MAX_AGE", "DJANGO_DB_POOL_SIZE"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="taskboard.settings", **env)
     result = subprocess.run(
@@ -39,6 +40,27 @@ def test_postgres_gets_a_bounded_connection_pool_by_default():
 
     assert db["age"] == 0
     assert db["options"]["pool"] == {"min_size": 2, "max_size": 20, "timeout": 10}
+
+
+def test_the_pool_size_is_a_setting():
+    db = database_settings(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/taskboard", DJANGO_DB_POOL_SIZE="5"
+    )
+
+    assert db["options"]["pool"] == {"min_size": 2, "max_size": 5, "timeout": 10}
+
+
+@pytest.mark.parametrize("size", ["0", "-3", "many", "2.5"])
+def test_a_pool_size_that_is_not_a_positive_number_stops_start_up(size):
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        database_settings(
+            DATABASE_URL="postgres://postgres@127.0.0.1:5432/taskboard", DJANGO_DB_POOL_SIZE=size
+        )
+
+    assert (
+        f"DJANGO_DB_POOL_SIZE must be a whole number of connections, 1 or more, not '{size}'"
+        in failed.value.stderr
+    )
 
 
 def test_persistent_connections_replace_the_pool_when_asked_for():
