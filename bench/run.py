@@ -334,6 +334,11 @@ def print_table(report: Report) -> None:
     for name, value in report.memory.items():
         print(f"memory: {name}: {value}")
     print()
+    if report.mode == "quick":
+        print(
+            "Short run: 5-task widgets and few samples, so these verdicts are indicative; "
+            "the targets are judged on the full run (make bench)."
+        )
     width = max(len(name) for name in report.verdicts) if report.verdicts else 0
     for name, (value, target, result) in report.verdicts.items():
         print(f"{name:<{width}}  {value:<34} target {target:<26} {result}")
