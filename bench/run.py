@@ -53,7 +53,7 @@ class Counts:
     clients: int = 50  # concurrent action clients
     per_client: int = 20  # actions per concurrent client
     rounds: int = 4  # 50-client runs alternate between the servers this many times
-    widget_tasks: int = 20  # tasks on each client's task_list widget
+    widget_tasks: int = 20  # tasks on each client's task_list widget (a full page)
     sequential: int = 200  # single-client actions, per server
     memory_first: int = 100
     memory_total: int = 2000
@@ -72,7 +72,6 @@ FULL = Counts()
 QUICK = Counts(
     per_client=6,
     rounds=2,
-    widget_tasks=5,
     sequential=50,
     memory_total=200,
     chat_turns=10,
@@ -336,7 +335,7 @@ def print_table(report: Report) -> None:
     print()
     if report.mode == "quick":
         print(
-            "Short run: 5-task widgets and few samples, so these verdicts are indicative; "
+            "Short run: few samples, so these verdicts are indicative; "
             "the targets are judged on the full run (make bench)."
         )
     width = max(len(name) for name in report.verdicts) if report.verdicts else 0
