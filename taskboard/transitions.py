@@ -36,19 +36,22 @@ def user_can_approve(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(APPROVE_PERMISSION))
 
 
+def _permitted(moves: list[Transition], user) -> list[Transition]:
+    """`moves` less those that need an approver, unless the user is one.
+
+    The permission is looked up only when one of `moves` needs it, so a list of
+    tasks in to do or in progress costs no permission queries.
+    """
+    if any(t.needs_approver for t in moves) and not user_can_approve(user):
+        return [t for t in moves if not t.needs_approver]
+    return moves
+
+
 def transitions_for_user(user) -> list[Transition]:
     """Every transition this user may make, whatever the task's status."""
-    approver = user_can_approve(user)
-    return [t for t in TRANSITIONS.values() if approver or not t.needs_approver]
+    return _permitted(list(TRANSITIONS.values()), user)
 
 
 def available_transitions(*, status: str, user) -> list[Transition]:
-    """The transitions this user may make on a task in `status`.
-
-    The permission is looked up only when a move from `status` needs an approver,
-    so a list of tasks in to do or in progress costs no permission queries.
-    """
-    moves = [t for t in TRANSITIONS.values() if t.from_status == status]
-    if any(t.needs_approver for t in moves) and not user_can_approve(user):
-        moves = [t for t in moves if not t.needs_approver]
-    return moves
+    """The transitions this user may make on a task in `status`."""
+    return _permitted([t for t in TRANSITIONS.values() if t.from_status == status], user)
