@@ -103,7 +103,7 @@ else:
         # Its size bounds the connections per process: processes x size must stay
         # under PostgreSQL's max_connections (100 by default).
         pool_setting = env.str("DJANGO_DB_POOL_SIZE", default="20")
-        if not pool_setting.isdigit() or int(pool_setting) < 1:
+        if not pool_setting.isdecimal() or int(pool_setting) < 1:
             raise ImproperlyConfigured(
                 f"DJANGO_DB_POOL_SIZE must be a whole number of connections, 1 or more, "
                 f"not {pool_setting!r}."

@@ -50,7 +50,7 @@ def test_the_pool_size_is_a_setting():
     assert db["options"]["pool"] == {"min_size": 2, "max_size": 5, "timeout": 10}
 
 
-@pytest.mark.parametrize("size", ["0", "-3", "many", "2.5"])
+@pytest.mark.parametrize("size", ["0", "-3", "many", "2.5", "²"])
 def test_a_pool_size_that_is_not_a_positive_number_stops_start_up(size):
     with pytest.raises(subprocess.CalledProcessError) as failed:
         database_settings(
