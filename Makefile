@@ -28,10 +28,10 @@ frontend/node_modules/.installed: frontend/package-lock.json
 frontend/dist/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_SOURCES)
 	cd frontend && npm run build
 
+# Migrate, seed and serve in one process (scripts/run.py), which prints the URL and
+# the demo accounts once Daphne answers.
 run: setup
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/daphne -b $(HOST) -p $(PORT) taskboard.asgi:application
+	$(BIN)/python scripts/run.py --host $(HOST) --port $(PORT)
 
 # Chromium drives the browser tests; install it from Debian when it is missing.
 browser-deps:

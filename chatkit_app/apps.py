@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class ChatkitAppConfig(AppConfig):
     name = "chatkit_app"
     verbose_name = "Chat"
-
-    def ready(self) -> None:
-        from chatkit_app.models_provider import configure_tracing
-
-        configure_tracing()

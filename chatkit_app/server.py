@@ -33,7 +33,7 @@ from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
-from chatkit_app.models_provider import chat_model, tracing_enabled
+from chatkit_app.models_provider import chat_model, configure_tracing, tracing_enabled
 from chatkit_app.store import DjangoStore
 
 logger = logging.getLogger(__name__)
@@ -197,4 +197,7 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
 
 @cache
 def get_chat_server() -> TaskboardChatServer:
+    # Here rather than in the app's ready(): the Agents SDK is only imported with
+    # the chat server, so management commands start without it.
+    configure_tracing()
     return TaskboardChatServer()

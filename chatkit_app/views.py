@@ -11,7 +11,6 @@ import logging
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
-from chatkit.server import StreamingResult
 from chatkit.store import NotFoundError
 from chatkit.types import ChatKitReq, ErrorEvent
 from django.contrib.auth import get_user
@@ -22,7 +21,6 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import TypeAdapter, ValidationError
 
 from chatkit_app.context import ChatContext
-from chatkit_app.server import get_chat_server
 from chatkit_app.store import AttachmentsNotSupported
 
 logger = logging.getLogger(__name__)
@@ -105,6 +103,14 @@ async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
     user_input = getattr(parsed.params, "input", None)
     if getattr(user_input, "attachments", None):
         return error(400, AttachmentsNotSupported.message)
+
+    # The chat server pulls in the Agents SDK and the model machinery (seconds of
+    # imports): load it with the first chat request, not with the URLconf, so that
+    # management commands (migrate, seed_demo) never pay for it. Daphne loads it at
+    # start-up anyway (taskboard/asgi.py).
+    from chatkit.server import StreamingResult
+
+    from chatkit_app.server import get_chat_server
 
     context = ChatContext(user=user, request=request)
     thread_id = getattr(parsed.params, "thread_id", None)

@@ -13,7 +13,8 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-import taskboard.urls  # noqa: E402, F401 - the views, the chat server and its agents, loaded now
+import chatkit_app.server  # noqa: E402, F401 - the chat server, its agents and model, loaded now
+import taskboard.urls  # noqa: E402, F401 - the views, loaded now
 from taskboard.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(

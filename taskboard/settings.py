@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_vite",
+    # Serves Swagger UI's own files for /api/docs (otherwise it loads them from a CDN).
+    "ninja",
     "servestatic",
     "taskboard",
     "chatkit_app",
@@ -196,6 +198,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own
+        # (while DEBUG is on) and lets it propagate to the root one: every request
+        # warning was printed twice. Leave the printing to the root handler.
+        "django": {"handlers": []},
         "taskboard": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
         "chatkit_app": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
     },

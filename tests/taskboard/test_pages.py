@@ -1,5 +1,7 @@
 """Sign-in, sign-out, the board page's access rule, and /healthz."""
 
+import re
+
 import pytest
 import redis
 from django.test import AsyncClient, Client
@@ -97,3 +99,31 @@ async def test_health_checks_leave_no_subscriptions_in_redis(settings):
             await channel_layers.backends["default"].flush()
         channel_layers.backends.clear()
     assert after - before == set()
+
+
+def test_a_wrong_password_keeps_the_username_filled_in(member):
+    response = Client().post("/accounts/login/", {"username": "member", "password": "nope"})
+    assert response.status_code == 200
+    assert b'name="username" id="id_username" value="member"' in response.content
+
+
+def test_favicon_is_served_from_the_app(anon_client):
+    response = anon_client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert int(response["Content-Length"]) > 100
+
+
+def test_pages_link_the_icon(anon_client):
+    assert b'rel="icon" href="/static/taskboard/favicon.svg"' in anon_client.get(
+        "/accounts/login/"
+    ).content
+
+
+def test_api_docs_load_swagger_ui_from_the_app_not_a_cdn(member_client):
+    page = member_client.get("/api/docs").content.decode()
+    scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert "/static/ninja/swagger-ui-bundle.js" in scripts
+    assert all(url.startswith("/") for url in scripts), scripts
+    bundle = member_client.get("/static/ninja/swagger-ui-bundle.js")
+    assert bundle.status_code == 200

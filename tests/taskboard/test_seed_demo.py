@@ -35,3 +35,15 @@ def test_seed_is_idempotent_and_keeps_changed_passwords():
     assert get_user_model().objects.count() == 2
     bob.refresh_from_db()
     assert bob.check_password("changed-by-bob")
+
+
+def test_seed_runs_again_when_users_made_tasks_with_a_demo_title(member):
+    call_command("seed_demo")
+    demo = Task.objects.get(title="Write onboarding guide")
+    Task.objects.create(title=demo.title, created_by=member)
+    Task.objects.create(title=demo.title, created_by=member)
+
+    call_command("seed_demo")
+
+    assert Task.objects.filter(title="Write onboarding guide").count() == 3
+    assert Task.objects.count() == 14

@@ -101,18 +101,20 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created_count = 0
         for title, description, status, priority, assignee, due_in in TASKS:
-            _, created = Task.objects.get_or_create(
+            # Titles are not unique: users may have made more tasks with a demo title,
+            # so look for any (get_or_create would fail on two), never for one.
+            if Task.objects.filter(title=title).exists():
+                continue
+            Task.objects.create(
                 title=title,
-                defaults={
-                    "description": description,
-                    "status": status,
-                    "priority": priority,
-                    "assignee": people.get(assignee),
-                    "due_date": None if due_in is None else today + timedelta(days=due_in),
-                    "created_by": people["alice"],
-                },
+                description=description,
+                status=status,
+                priority=priority,
+                assignee=people.get(assignee),
+                due_date=None if due_in is None else today + timedelta(days=due_in),
+                created_by=people["alice"],
             )
-            created_count += created
+            created_count += 1
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created_count} new tasks)."))
         self.stdout.write(

@@ -1,0 +1,128 @@
+"""Start-up as a newcomer meets it: `make run` says where the app is and who to sign
+in as once it serves; management commands start without the model machinery."""
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("OPENAI_API_KEY", None)
+    env["CHATKIT_MODEL"] = "offline"
+    return env
+
+
+def _python(code: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+LOADED = """
+import sys
+{setup}
+print(sorted(m for m in ("agents", "openai", "chatkit_app.server") if m in sys.modules))
+"""
+
+
+def test_management_commands_start_without_the_agents_sdk(tmp_path):
+    setup = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'taskboard.settings');"
+        " django.setup(); from django.core.management import call_command;"
+        " call_command('check'); call_command('migrate', verbosity=0);"
+        " call_command('seed_demo')"
+    )
+    out = _python(LOADED.format(setup=setup), _env(tmp_path))
+    assert out.splitlines()[-1] == "[]"
+
+
+def test_the_server_still_loads_the_chat_machinery_at_start_up(tmp_path):
+    # Loaded before gc.freeze() in taskboard/asgi.py, not with the first chat request.
+    out = _python(LOADED.format(setup="import taskboard.asgi"), _env(tmp_path))
+    assert out.splitlines()[-1] == "['agents', 'chatkit_app.server', 'openai']"
+
+
+def test_make_run_runs_the_start_up_script():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "scripts/run.py --host 127.0.0.1 --port 8123" in dry_run.stdout
+
+
+def test_run_says_where_the_app_is_and_who_to_sign_in_as_once_it_serves(tmp_path):
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "scripts/run.py", "--port", str(port)],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in server.stdout], daemon=True
+    ).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not any("Taskboard is ready" in line for line in seen):
+            assert server.poll() is None, "".join(seen)
+            assert time.monotonic() < deadline, "".join(seen)
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                pass
+        # The moment it says so, the app answers.
+        url = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+        time.sleep(0.5)
+        while not lines.empty():
+            seen.append(lines.get())
+        banner = "".join(seen[next(i for i, line in enumerate(seen) if "ready" in line) :])
+        assert f"Taskboard is ready at {url}/" in banner
+        assert "alice / taskboard-demo  (approver, staff: also opens /admin/)" in banner
+        assert "bob / taskboard-demo  (member)" in banner
+        assert f"{url}/api/docs" in banner
+        # And the accounts it names let one in.
+        with httpx.Client(base_url=url, timeout=5) as client:
+            client.get("/accounts/login/")
+            signed_in = client.post(
+                "/accounts/login/",
+                data={
+                    "username": "bob",
+                    "password": "taskboard-demo",
+                    "csrfmiddlewaretoken": client.cookies["csrftoken"],
+                },
+            )
+            assert signed_in.status_code == 302
+            assert client.get("/api/me").json()["username"] == "bob"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
