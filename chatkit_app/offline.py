@@ -3,7 +3,9 @@ SDK's own scripted model (`agents.testing.ScriptedModel`).
 
 It reads the latest user message, matches it against `COMMANDS`, and answers like a
 real model would: either with a short assistant message, or with a function call to
-one of the agent's tools followed, once the tool output is back, by a short message.
+one of the agent's tools. The task tools' widgets are the answer (the agents stop at
+them, see `chatkit_app.agents`); after any other tool (`who am i`) it says what the
+tool returned.
 Every reply is a fresh `ScriptedModel` step, so one instance serves any number of
 turns and keeps no state between them.
 
@@ -24,13 +26,15 @@ Grammar (case-insensitive; `help` lists whatever the table holds):
 | `show #12` | `get_task`: the task card |
 
 Add a command by appending a `Command` to `COMMANDS`: a regular expression over the
-whole message, a help line, and a `plan` that turns the match into `Say(text)` or
+whole message, a help line (Markdown: what to type in code spans, the rest in prose),
+and a `plan` that turns the match into `Say(text)` or
 `CallTool(tool, arguments)`. A `CallTool` reply is followed by the command's
 `summarize(arguments, tool_output)` (the tool output itself by default). A tool the
 current agent does not offer is never called; the model says so instead.
 
 When the agent forces a tool (`ModelSettings.tool_choice` naming one of its tools),
-the model calls that tool first, whatever was typed, as a real model must.
+the model calls that tool first, whatever was typed, as a real model must; the task
+form gets what was typed as its title.
 """
 
 import json
@@ -99,21 +103,29 @@ def command(
     return Command(re.compile(pattern, re.IGNORECASE | re.DOTALL), help, plan, summarize)
 
 
+def command_list() -> str:
+    return "\n".join(f"- {cmd.help}" for cmd in COMMANDS)
+
+
 def help_text(match: re.Match[str] | None = None, turn: Turn | None = None) -> Say:
-    lines = "\n".join(f"- `{cmd.help}`" for cmd in COMMANDS)
-    return Say(f"Here is what I understand:\n{lines}")
+    return Say(f"Here is what I understand:\n{command_list()}")
+
+
+def plain(help_line: str) -> str:
+    """A help line without its Markdown code marks, to quote it in a sentence."""
+    return help_line.replace("`", "")
 
 
 COMMANDS: list[Command] = [
-    command(r"help|\?|commands|what can you do\??", "help", help_text),
+    command(r"help|\?|commands|what can you do\??", "`help`", help_text),
     command(
         r"(hi|hello|hey|good (morning|afternoon|evening))[!. ]*",
-        "hello",
+        "`hi`, `hello` or `hey`",
         lambda match, turn: Say("Hello! I can help with the task board. Type `help` to see how."),
     ),
     command(
         r"who ?am ?i\??|whoami",
-        "who am i",
+        "`who am i`",
         lambda match, turn: CallTool("get_current_user"),
     ),
 ]
@@ -158,30 +170,30 @@ def _list(**arguments: Any) -> CallTool:
 
 
 TASK_COMMANDS: list[Command] = [
-    command(rf"{SHOW} tasks?", "show tasks", lambda m, t: _list()),
+    command(rf"{SHOW} tasks?", "`show tasks`", lambda m, t: _list()),
     command(
         rf"{SHOW} (?:tasks? (?:in|with status|that are) {STATUS}|{STATUS_2} tasks?)",
-        "show tasks in review (or todo, in progress, done)",
+        "`show tasks in review` (or `todo`, `in progress`, `done`)",
         lambda m, t: _list(status=_status(m)),
     ),
     command(
         rf"{SHOW} my tasks?(?: in {STATUS})?",
-        "show my tasks",
+        "`show my tasks`",
         lambda m, t: _list(assignee="me", status=_status(m)),
     ),
     command(
         rf"{SHOW} tasks? (?:assigned to|for) {PERSON}",
-        "show tasks assigned to @person",
+        "`show tasks assigned to @person`",
         lambda m, t: _list(assignee=_person(m)),
     ),
     command(
         r"(?:find|search(?: for)?|show tasks matching) (?P<search>.+)",
-        "find <text>",
+        "`find <text>`",
         lambda m, t: _list(search=m["search"]),
     ),
     command(
         rf"(?:show )?more tasks?(?: in {STATUS})? (?:from|after) (?P<offset>\d{{1,9}})",
-        "show more tasks from 20",
+        "`show more tasks from 20`",
         lambda m, t: CallTool(
             "list_tasks",
             {k: v for k, v in {"status": _status(m), "offset": int(m["offset"])}.items() if v},
@@ -189,29 +201,29 @@ TASK_COMMANDS: list[Command] = [
     ),
     command(
         r"(?:show )?(?:the )?review(?: queue)?|what needs review\??",
-        "review queue",
+        "`review queue`",
         lambda m, t: CallTool("show_review_queue"),
     ),
     command(
         r"(?:new|add|create)(?: a)?(?: new)? task",
-        "new task",
+        "`new task`",
         lambda m, t: CallTool("show_task_form"),
     ),
     command(
         r"(?:create|add|new)(?: a)?(?: new)? task:? (?P<title>.+)",
-        "create task <title>",
+        "`create task <title>`",
         lambda m, t: CallTool("create_task", {"title": m["title"]}),
     ),
     command(
         rf"(?P<action>start|submit|approve|reject|reopen) {TASK}",
-        "start #12 (or submit, approve, reject, reopen; @task works too)",
+        "`start #12` (or `submit`, `approve`, `reject`, `reopen`; an @task works too)",
         lambda m, t: CallTool(
             "transition_task", {"task_id": _task_id(m), "action": m["action"].lower()}
         ),
     ),
     command(
         r"(?P<action>start|submit|approve|reject|reopen) @?(?P<title>.+)",
-        "approve @task",
+        "`approve @task`",
         lambda m, t: Say(
             f"Which task should I {m['action'].lower()}? Type @ and pick it from the list, "
             f"or use its number, like “{m['action'].lower()} #12”."
@@ -219,7 +231,7 @@ TASK_COMMANDS: list[Command] = [
     ),
     command(
         rf"(?:show|open|get)? ?{TASK}",
-        "show #12",
+        "`show #12`",
         lambda m, t: CallTool("get_task", {"task_id": _task_id(m)}),
     ),
 ]
@@ -276,10 +288,10 @@ def _understood(text: str) -> Say:
     if len(shown) > 80:
         shown = shown[:79] + "…"
     heard = f"I read “{shown}”, but" if shown else "I got an empty message, and"
-    commands = ", ".join(f"`{cmd.help}`" for cmd in COMMANDS)
     return Say(
-        f"{heard} that is not a command I know. I am the offline model and understand "
-        f"a fixed set of commands: {commands}."
+        f"{heard} that is not a command I know.\n\n"
+        f"I am the offline model: I understand these commands, typed as the whole message:\n"
+        f"{command_list()}"
     )
 
 
@@ -292,7 +304,7 @@ def plan_reply(turn: Turn) -> Reply:
             continue
         reply = cmd.plan(match, turn)
         if isinstance(reply, CallTool) and reply.tool not in turn.tools:
-            return Say(f"I understood “{cmd.help}”, but I cannot do that in this mode.")
+            return Say(f"I understood “{plain(cmd.help)}”, but I cannot do that in this mode.")
         return reply
     return _understood(text)
 
@@ -302,6 +314,22 @@ def _forced_tool(call: ModelCall, tools: frozenset[str]) -> str | None:
     if isinstance(choice, str) and choice in tools:
         return choice
     return None
+
+
+def _forced_call(tool: str, turn: Turn) -> CallTool:
+    """The call of a tool the agent forces, with the arguments the message gives it."""
+    planned = plan_reply(turn)
+    if isinstance(planned, CallTool) and planned.tool == tool:
+        return planned
+    if tool != "show_task_form":
+        return CallTool(tool)
+    # The form takes what was typed as the task's title: the title of `create task
+    # <title>`, or a message that is no command at all ("bug in export").
+    if isinstance(planned, CallTool) and planned.tool == "create_task":
+        return CallTool(tool, {"title": planned.arguments["title"]})
+    understood = any(cmd.pattern.fullmatch(" ".join(turn.text.split())) for cmd in COMMANDS)
+    title = " ".join(turn.text.split())
+    return CallTool(tool, {"title": title} if title and not understood else {})
 
 
 def respond(call: ModelCall) -> ModelStep:
@@ -325,7 +353,7 @@ def respond(call: ModelCall) -> ModelStep:
         return _say(summary)
 
     forced = _forced_tool(call, tools)
-    reply = CallTool(forced) if forced else plan_reply(turn)
+    reply = _forced_call(forced, turn) if forced else plan_reply(turn)
     if isinstance(reply, CallTool):
         return ModelStep(
             output=[function_call(reply.tool, reply.arguments, call_id=new_id("call"))],

@@ -113,6 +113,9 @@ def task_page(
     heading = title or STATUS_TITLES[status]
     if search:
         heading = f"{heading} matching “{search}”"
+    # How many match in all, as a heading reads: "Review queue · 3 tasks".
+    total = offset + len(rows) if offset == 0 and not has_more else tasks.count()
+    heading = f"{heading} · {widgets.count_label(total)}"
     if offset:
         heading = f"{heading} (from {offset + 1})"
     widget = widgets.build_task_list(

@@ -10,6 +10,7 @@ Builders touch related objects and permissions, so call them from sync code
 """
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -90,11 +91,20 @@ def _button(transition: Transition) -> dict[str, str]:
     }
 
 
+def due_date_label(day: date) -> str:
+    """A due date as the board shows it (en-US): "Dec 13, 2026"."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def count_label(count: int) -> str:
+    return f"{count} task" if count == 1 else f"{count} tasks"
+
+
 def task_meta(task: Task) -> str:
     parts = [f"{task.get_priority_display()} priority"]
     parts.append(user_display_name(task.assignee) if task.assignee else "Unassigned")
     if task.due_date:
-        parts.append(f"due {task.due_date.isoformat()}")
+        parts.append(f"Due {due_date_label(task.due_date)}")
     return " · ".join(parts)
 
 

@@ -3,6 +3,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 
+from chatkit_app.widgets import widget_nodes
 from taskboard.models import Task
 from tests.chatkit.task_chat import (
     assistant_texts,
@@ -17,12 +18,38 @@ from tests.factories import make_task
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def form_title(form) -> str:
+    [title] = [
+        node
+        for node in widget_nodes(form.widget.model_dump(exclude_none=True))
+        if node.get("type") == "Input" and node.get("name") == "title"
+    ]
+    return title.get("defaultValue", "")
+
+
 async def test_create_mode_opens_with_the_task_form_whatever_is_typed(chat):
     _, events = await chat.create_thread("I need to track something", tool="create")
 
     [form] = streamed_widgets(events)
     assert "task.create" in str(form.widget)
     assert assistant_texts(events) == []
+    assert await Task.objects.acount() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("bug in export", "bug in export"),
+        ("create task Fix the   export", "Fix the export"),
+        ("new task", ""),
+        ("show tasks", ""),
+    ],
+)
+async def test_create_mode_titles_the_form_with_what_was_typed(chat, typed, title):
+    _, events = await chat.create_thread(typed, tool="create")
+
+    [form] = streamed_widgets(events)
+    assert form_title(form) == title
     assert await Task.objects.acount() == 0
 
 
@@ -35,7 +62,7 @@ async def test_review_mode_gives_approvers_approve_and_reject_buttons(approver_c
     [queue] = streamed_widgets(events)
     assert listed_task_ids(queue) == [waiting.pk]
     assert task_buttons(queue, waiting.pk) == ["task.approve", "task.reject"]
-    assert "Review queue" in str(queue.widget)
+    assert queue.widget.status["text"] == "Review queue · 1 task"
 
 
 async def test_review_mode_shows_members_the_queue_without_buttons_and_says_why(chat):

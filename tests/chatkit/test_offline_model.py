@@ -40,7 +40,25 @@ async def test_help_lists_every_command_of_the_table():
     text = await answer(agent(), "help")
 
     for cmd in offline.COMMANDS:
-        assert f"`{cmd.help}`" in text
+        assert f"- {cmd.help}\n" in f"{text}\n"
+
+
+async def test_help_puts_only_what_to_type_in_code_spans():
+    text = await answer(agent(), "help")
+
+    assert "- `show tasks in review` (or `todo`, `in progress`, `done`)" in text
+    assert "- `hi`, `hello` or `hey`" in text
+    spans = text.split("`")[1::2]
+    assert spans and not [span for span in spans if " or " in span or "(" in span]
+
+
+async def test_an_unknown_command_is_answered_in_short_paragraphs_and_a_list():
+    text = await answer(agent(), "make me a sandwich")
+
+    first, second = text.split("\n\n", 1)
+    assert first == "I read “make me a sandwich”, but that is not a command I know."
+    assert second.startswith("I am the offline model")
+    assert "\n- `help`\n" in second
 
 
 async def test_a_new_table_row_is_understood_and_calls_its_tool(monkeypatch):
@@ -57,7 +75,7 @@ async def test_a_new_table_row_is_understood_and_calls_its_tool(monkeypatch):
 
     assert calls == [{"target": "server"}]
     assert text == "Done: pong from server."
-    assert "`ping <target>`" in help_text
+    assert "- ping <target>" in help_text
 
 
 async def test_a_command_whose_tool_the_agent_lacks_is_not_called(monkeypatch):

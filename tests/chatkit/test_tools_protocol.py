@@ -63,10 +63,12 @@ async def test_status_filter_and_show_more_keep_the_status(chat):
     [listing] = streamed_widgets(events)
     assert len(listed_task_ids(listing)) == 20
     assert buttons(listing)[-1] == ("Show more", "tasks.more", {"status": "review", "offset": 20})
+    assert listing.widget.status["text"] == "Tasks in review · 22 tasks"
 
     events = await chat.say(thread_id, "show more tasks in review from 20")
     [rest] = streamed_widgets(events)
     assert len(listed_task_ids(rest)) == 2
+    assert rest.widget.status["text"] == "Tasks in review · 22 tasks (from 21)"
 
 
 @pytest.mark.parametrize(
@@ -108,7 +110,7 @@ async def test_find_searches_titles(chat):
 
     [listing] = streamed_widgets(events)
     assert listed_task_ids(listing) == [hit.pk]
-    assert "Tasks matching “login”" in str(listing.widget)
+    assert listing.widget.status["text"] == "Tasks matching “login” · 1 task"
 
 
 async def test_transition_buttons_follow_the_users_permissions(chat, approver_chat):

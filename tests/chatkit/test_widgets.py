@@ -68,7 +68,7 @@ def test_task_list_shows_each_task_with_status_badge_and_select_action(member):
     assert "Fix login" in shown
     assert f"#{task.pk}" in shown
     assert "To do" in shown
-    assert "High priority · Bob Builder · due 2030-01-02" in shown
+    assert "High priority · Bob Builder · Due Jan 2, 2030" in shown
 
 
 @pytest.mark.parametrize(
