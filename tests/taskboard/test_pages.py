@@ -115,9 +115,10 @@ def test_favicon_is_served_from_the_app(anon_client):
 
 
 def test_pages_link_the_icon(anon_client):
-    assert b'rel="icon" href="/static/taskboard/favicon.svg"' in anon_client.get(
-        "/accounts/login/"
-    ).content
+    assert (
+        b'rel="icon" href="/static/taskboard/favicon.svg"'
+        in anon_client.get("/accounts/login/").content
+    )
 
 
 def test_api_docs_load_swagger_ui_from_the_app_not_a_cdn(member_client):

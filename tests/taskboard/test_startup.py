@@ -1,6 +1,7 @@
 """Start-up as a newcomer meets it: `make run` says where the app is and who to sign
 in as once it serves; management commands start without the model machinery."""
 
+import contextlib
 import os
 import queue
 import signal
@@ -91,10 +92,8 @@ def test_run_says_where_the_app_is_and_who_to_sign_in_as_once_it_serves(tmp_path
         while not any("Taskboard is ready" in line for line in seen):
             assert server.poll() is None, "".join(seen)
             assert time.monotonic() < deadline, "".join(seen)
-            try:
+            with contextlib.suppress(queue.Empty):
                 seen.append(lines.get(timeout=1))
-            except queue.Empty:
-                pass
         # The moment it says so, the app answers.
         url = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
