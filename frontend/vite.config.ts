@@ -21,5 +21,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // The first render of the whole app takes seconds on a busy 2-core CI machine.
+    testTimeout: 15_000,
   },
 });

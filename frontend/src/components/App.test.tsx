@@ -1,10 +1,10 @@
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import type { Api } from "../lib/api";
+import { ApiError, type Api } from "../lib/api";
 import type { Task } from "../lib/types";
 import { BOB, MEMBER_TRANSITIONS, makeMe, makeTask } from "../test/fixtures";
-import { App } from "./App";
+import { App, NARROW_QUERY } from "./App";
 
 class FakeWebSocket {
   static instances: FakeWebSocket[] = [];
@@ -32,6 +32,7 @@ function fakeApi(tasks: Task[], me = makeMe()) {
     me: vi.fn().mockResolvedValue(me),
     listTasks: vi.fn(),
     allTasks: vi.fn().mockImplementation(() => Promise.resolve(tasks)),
+    task: vi.fn(),
     transition: vi.fn(),
     searchEntities: vi.fn(),
     entityPreview: vi.fn(),
@@ -105,6 +106,59 @@ describe("App", () => {
     expect(within(column("To do")).queryByRole("article")).not.toBeInTheDocument();
   });
 
+  it("moves a card whose move was refused to where the task really is, and says why", async () => {
+    const task = makeTask({ title: "Fix login", status: "todo" });
+    const api = fakeApi([task], makeMe({ transitions: MEMBER_TRANSITIONS }));
+    api.transition.mockRejectedValue(new ApiError(409, "The task is no longer in To do."));
+    api.task.mockResolvedValue({
+      ...task,
+      status: "review",
+      updated_at: "2026-02-01T00:00:00Z",
+    });
+    await renderApp(api);
+    const card = await screen.findByRole("article", { name: "Fix login" });
+    await userEvent.click(within(card).getByRole("button", { name: "Start" }));
+
+    expect(api.task).toHaveBeenCalledWith(task.id);
+    const moved = await within(column("Review")).findByRole("article", { name: "Fix login" });
+    expect(within(column("To do")).queryByRole("article")).not.toBeInTheDocument();
+    expect(within(moved).queryByRole("button", { name: "Start" })).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/“Fix login” had changed: The task is no longer in To do\./),
+    ).toBeVisible();
+  });
+
+  it("gives narrow screens a Board / Assistant switch that keeps both mounted", async () => {
+    vi.stubGlobal("matchMedia", (query: string) => ({
+      matches: query === NARROW_QUERY,
+      media: query,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    await renderApp(fakeApi([makeTask({ title: "Fix login" })]));
+    const boardTab = screen.getByRole("tab", { name: "Board" });
+    const assistantTab = screen.getByRole("tab", { name: "Assistant" });
+    expect(boardTab).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("region", { name: "Board" })).toBeVisible();
+    expect(screen.getByRole("region", { name: "Assistant", hidden: true })).not.toBeVisible();
+
+    await userEvent.click(assistantTab);
+    expect(assistantTab).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("tabpanel", { name: "Assistant" })).toBeVisible();
+    expect(screen.getByRole("region", { name: "Board", hidden: true })).not.toBeVisible();
+
+    await userEvent.keyboard("{ArrowLeft}");
+    expect(boardTab).toHaveAttribute("aria-selected", "true");
+    expect(boardTab).toHaveFocus();
+  });
+
+  it("shows no switch on wide screens", async () => {
+    await renderApp(fakeApi([makeTask({ title: "Fix login" })]));
+    await screen.findByRole("article", { name: "Fix login" });
+    expect(screen.queryByRole("tablist")).not.toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Assistant" })).toBeVisible();
+  });
+
   it("applies changes pushed over the board socket, and reports the socket live", async () => {
     const task = makeTask({ title: "Fix login", status: "todo" });
     const socket = await renderApp(fakeApi([task]));
@@ -145,8 +199,10 @@ describe("App", () => {
       });
       const second = FakeWebSocket.latest();
       expect(second).not.toBe(first);
-      act(() => {
+      // Opening reloads the board: let that load finish inside act, as a user would see it.
+      await act(async () => {
         second.onopen?.();
+        await Promise.resolve();
       });
       expect(api.allTasks).toHaveBeenCalledTimes(2);
       expect(screen.getByText("Live")).toBeInTheDocument();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { useBoardSocket } from "../hooks/useBoardSocket";
+import { useMediaQuery } from "../hooks/useMediaQuery";
 import { useTasks } from "../hooks/useTasks";
 import type { Api } from "../lib/api";
 import { hasFilters, sortPeople } from "../lib/board";
@@ -9,6 +10,10 @@ import { NO_FILTERS, type Me, type UserRef } from "../lib/types";
 import { BoardPanel } from "./BoardPanel";
 import { ChatKitPanel } from "./ChatKitPanel";
 import { Header } from "./Header";
+import { type AppView, ViewSwitch, panelId, tabId } from "./ViewSwitch";
+
+/** Below this width the board and the assistant take turns (styles.css follows it). */
+export const NARROW_QUERY = "(max-width: 720px)";
 
 export interface AppProps {
   api: Api;
@@ -19,6 +24,8 @@ export function App({ api, config }: AppProps) {
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<string | null>(null);
   const [selectedTaskId, setSelectedTaskId] = useState<number | null>(null);
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const [view, setView] = useState<AppView>("board");
   const board = useTasks(api);
   const socketStatus = useBoardSocket(board.applyMessage, board.refresh);
 
@@ -44,6 +51,7 @@ export function App({ api, config }: AppProps) {
   const selectTask = useCallback((taskId: number) => {
     const { tasks, filters, setFilters } = boardRef.current;
     setSelectedTaskId(taskId);
+    setView("board");
     if (!tasks.some((task) => task.id === taskId) && hasFilters(filters)) {
       setFilters(NO_FILTERS);
     }
@@ -51,7 +59,21 @@ export function App({ api, config }: AppProps) {
 
   const showAssignee = useCallback((userId: number) => {
     boardRef.current.setFilters({ ...NO_FILTERS, assignee: userId });
+    setView("board");
   }, []);
+
+  // On narrow screens each panel is a tab panel; both stay mounted, so the chat keeps
+  // its conversation while the board shows.
+  function panelProps(panel: AppView) {
+    if (!narrow) return { className: "app-view" };
+    return {
+      className: "app-view",
+      role: "tabpanel",
+      id: panelId(panel),
+      "aria-labelledby": tabId(panel),
+      hidden: view !== panel,
+    };
+  }
 
   return (
     <div className="app">
@@ -59,33 +81,41 @@ export function App({ api, config }: AppProps) {
         displayName={me?.display_name ?? null}
         logoutUrl={config.logoutUrl}
         socketStatus={socketStatus}
+        compact={narrow}
       />
       {meError && (
         <div className="banner banner--error" role="alert">
           Could not load your account ({meError}); task buttons are hidden until you reload.
         </div>
       )}
+      {narrow && <ViewSwitch view={view} onChange={setView} />}
       <main className="app-main">
-        <BoardPanel
-          tasks={board.tasks}
-          filters={board.filters}
-          loaded={board.loaded}
-          loadError={board.loadError}
-          transitions={me?.transitions ?? []}
-          people={people}
-          meId={me?.id ?? null}
-          selectedTaskId={selectedTaskId}
-          onFiltersChange={board.setFilters}
-          onTransition={board.transition}
-          onRetry={board.refresh}
-        />
-        <ChatKitPanel
-          api={api}
-          domainKey={config.domainKey}
-          selectTask={selectTask}
-          showAssignee={showAssignee}
-          refreshBoard={board.refresh}
-        />
+        <div {...panelProps("board")}>
+          <BoardPanel
+            tasks={board.tasks}
+            filters={board.filters}
+            loaded={board.loaded}
+            loadError={board.loadError}
+            transitions={me?.transitions ?? []}
+            people={people}
+            meId={me?.id ?? null}
+            selectedTaskId={selectedTaskId}
+            onFiltersChange={board.setFilters}
+            onTransition={board.transition}
+            onRetry={board.refresh}
+            notice={board.notice}
+            onDismissNotice={board.dismissNotice}
+          />
+        </div>
+        <div {...panelProps("assistant")}>
+          <ChatKitPanel
+            api={api}
+            domainKey={config.domainKey}
+            selectTask={selectTask}
+            showAssignee={showAssignee}
+            refreshBoard={board.refresh}
+          />
+        </div>
       </main>
     </div>
   );

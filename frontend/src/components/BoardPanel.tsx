@@ -10,6 +10,8 @@ export interface BoardPanelProps {
   filters: TaskFilters;
   loaded: boolean;
   loadError: string | null;
+  notice?: string | null;
+  onDismissNotice?: () => void;
   transitions: Transition[];
   people: UserRef[];
   meId: number | null;
@@ -42,6 +44,14 @@ export function BoardPanel(props: BoardPanelProps) {
           <span>{props.loadError}</span>
           <button type="button" className="button" onClick={props.onRetry}>
             Try again
+          </button>
+        </div>
+      )}
+      {props.notice && (
+        <div className="banner banner--notice" role="status">
+          <span>{props.notice}</span>
+          <button type="button" className="button button--quiet" onClick={props.onDismissNotice}>
+            Dismiss
           </button>
         </div>
       )}

@@ -5,6 +5,8 @@ export interface HeaderProps {
   displayName: string | null;
   logoutUrl: string;
   socketStatus: SocketStatus;
+  /** A narrow header: the connection state in a word rather than a sentence. */
+  compact?: boolean;
 }
 
 /** "Alice Approver" → "AA", "bob" → "B". */
@@ -25,8 +27,15 @@ const SOCKET_TEXT: Record<SocketStatus, string> = {
   reconnecting: "Reconnecting…",
   signed_out: "Signed out: reload to sign in",
 };
+// Narrow headers have room for a word next to the dot, not a sentence.
+const SOCKET_SHORT_TEXT: Record<SocketStatus, string> = {
+  connecting: "Connecting",
+  live: "Live",
+  reconnecting: "Offline",
+  signed_out: "Signed out",
+};
 
-export function Header({ displayName, logoutUrl, socketStatus }: HeaderProps) {
+export function Header({ displayName, logoutUrl, socketStatus, compact = false }: HeaderProps) {
   return (
     <header className="app-header">
       <a className="app-header__brand" href="/">
@@ -35,11 +44,15 @@ export function Header({ displayName, logoutUrl, socketStatus }: HeaderProps) {
         </span>
         <span className="app-header__title">Taskboard</span>
       </a>
-      <p className={`socket-status socket-status--${socketStatus}`} role="status">
+      <p
+        className={`socket-status socket-status--${socketStatus}`}
+        role="status"
+        title={`Board updates: ${SOCKET_TEXT[socketStatus]}`}
+      >
         <span className="socket-status__dot" aria-hidden="true" />
         <span className="socket-status__text">
           <span className="visually-hidden">Board updates: </span>
-          {SOCKET_TEXT[socketStatus]}
+          {(compact ? SOCKET_SHORT_TEXT : SOCKET_TEXT)[socketStatus]}
         </span>
       </p>
       <div className="app-header__user">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 
-import type { Api } from "../lib/api";
+import { ApiError, type Api } from "../lib/api";
 import { boardReducer, initialBoardState } from "../lib/board";
 import type { BoardMessage, Task, TaskFilters, UserRef } from "../lib/types";
 
@@ -10,6 +10,9 @@ export interface UseTasks {
   loaded: boolean;
   people: Record<number, UserRef>;
   loadError: string | null;
+  /** Why a card just moved on its own: its move was refused because the task had changed. */
+  notice: string | null;
+  dismissNotice: () => void;
   setFilters: (filters: TaskFilters) => void;
   refresh: () => void;
   applyMessage: (message: BoardMessage) => void;
@@ -24,6 +27,7 @@ function describe(error: unknown): string {
 export function useTasks(api: Api): UseTasks {
   const [state, dispatch] = useReducer(boardReducer, initialBoardState);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const latestRequest = useRef(0);
   const filtersRef = useRef<TaskFilters>(initialBoardState.filters);
 
@@ -68,14 +72,47 @@ export function useTasks(api: Api): UseTasks {
     dispatch(message);
   }, []);
 
-  const transition = useCallback(
-    async (task: Task, action: string) => {
-      const updated = await api.transition(task.id, action);
-      dispatch({ type: "task.changed", task: updated });
-      return updated;
+  // A refused move (409) means the card missed an update: someone else moved the task.
+  // Fetch it, so the card goes to its real column with the buttons that apply there.
+  const reload = useCallback(
+    async (taskId: number) => {
+      try {
+        dispatch({ type: "task.changed", task: await api.task(taskId) });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          dispatch({ type: "task.deleted", id: taskId });
+        } else {
+          console.error("Reloading the task failed", error);
+        }
+      }
     },
     [api],
   );
+
+  const transition = useCallback(
+    async (task: Task, action: string) => {
+      let updated: Task;
+      setNotice(null);
+      try {
+        updated = await api.transition(task.id, action);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          await reload(task.id);
+          setNotice(
+            `“${task.title}” had changed: ${error.message} The board now shows it as it is.`,
+          );
+        }
+        throw error;
+      }
+      dispatch({ type: "task.changed", task: updated });
+      return updated;
+    },
+    [api, reload],
+  );
+
+  const dismissNotice = useCallback(() => {
+    setNotice(null);
+  }, []);
 
   return {
     tasks: state.tasks,
@@ -83,6 +120,8 @@ export function useTasks(api: Api): UseTasks {
     loaded: state.loaded,
     people: state.people,
     loadError,
+    notice,
+    dismissNotice,
     setFilters,
     refresh,
     applyMessage,

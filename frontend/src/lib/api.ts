@@ -53,6 +53,7 @@ export interface Api {
   me(): Promise<Me>;
   listTasks(filters: TaskFilters, page?: { limit: number; offset: number }): Promise<TaskPage>;
   allTasks(filters: TaskFilters): Promise<Task[]>;
+  task(taskId: number): Promise<Task>;
   transition(taskId: number, action: string): Promise<Task>;
   searchEntities(query: string, signal?: AbortSignal): Promise<EntityResult[]>;
   entityPreview(entityId: string): Promise<{ preview: unknown }>;
@@ -108,6 +109,8 @@ export function createApi(fetchImpl: typeof fetch = createCsrfFetch()): Api {
       }
       return tasks;
     },
+
+    task: (taskId) => request<Task>(`/api/tasks/${taskId}`),
 
     transition: (taskId, action) =>
       request<Task>(`/api/tasks/${taskId}/transitions`, {
