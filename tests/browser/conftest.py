@@ -136,7 +136,7 @@ def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
         )
     app = LiveApp(url=f"http://127.0.0.1:{port}", log=log)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy CI machine loads the app slowly
         while True:
             assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
             try:

@@ -32,7 +32,7 @@ def task_by_title(session, title: str) -> dict:
     return matches[0]
 
 
-def test_layout_puts_the_chat_beside_the_board_when_wide_and_below_when_narrow(
+def test_layout_puts_the_chat_beside_the_board_when_wide_and_behind_a_tab_when_narrow(
     alice_page: Page, artifacts
 ):
     page = alice_page
@@ -47,16 +47,36 @@ def test_layout_puts_the_chat_beside_the_board_when_wide_and_below_when_narrow(
     assert abs(wide_chat["y"] - wide_board["y"]) < 40
     page.screenshot(path=str(artifacts / "board-wide.png"))
 
+    expect(page.get_by_role("tablist")).to_have_count(0)
+
     page.set_viewport_size({"width": 390, "height": 844})
+    board_tab = page.get_by_role("tab", name="Board")
+    assistant_tab = page.get_by_role("tab", name="Assistant")
+    expect(board_tab).to_have_attribute("aria-selected", "true")
     todo, in_progress = column(page, "todo"), column(page, "in_progress")
     expect(todo).to_be_visible()
-    narrow_board, narrow_chat = board.bounding_box(), chat.bounding_box()
+    expect(chat).to_be_hidden()
     todo_box, progress_box = todo.bounding_box(), in_progress.bounding_box()
-    assert narrow_board and narrow_chat and todo_box and progress_box
-    assert narrow_chat["y"] >= narrow_board["y"] + narrow_board["height"]
+    assert todo_box and progress_box
     assert progress_box["y"] >= todo_box["y"] + todo_box["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The connection state reads as a word next to its dot, not a bare dot.
+    expect(page.get_by_role("status").filter(has_text="Board updates")).to_contain_text("Live")
+    status_text = page.locator(".socket-status__text")
+    status_box = status_text.bounding_box()
+    assert status_box and status_box["width"] > 10
     page.screenshot(path=str(artifacts / "board-narrow.png"), full_page=True)
+
+    assistant_tab.click()
+    expect(chat).to_be_visible()
+    expect(board).to_be_hidden()
+    narrow_chat = chat.bounding_box()
+    assert narrow_chat and narrow_chat["y"] < 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "board-narrow-assistant.png"))
+
+    board_tab.click()
+    expect(card(page, "Set up error tracking")).to_be_visible()
 
 
 def test_signing_in_opens_the_board_with_every_task_in_its_status_column(
