@@ -6,6 +6,15 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
+from taskboard.schemas import user_display_name
+
+# Characters of an item's text in the items list: enough to recognise it, short enough
+# that the list fits a laptop screen next to the admin's sidebars.
+LIST_TEXT_LENGTH = 80
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def pretty_json(data) -> str:
@@ -53,7 +62,7 @@ def item_summary(item: ChatItem) -> str:
 
 @admin.register(ChatThread)
 class ChatThreadAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "owner", "created_at", "updated_at", "item_count")
+    list_display = ("__str__", "owner_name", "created_at", "updated_at", "item_count")
     list_filter = ("created_at",)
     search_fields = ("id", "title", "owner__username")
     readonly_fields = ("id", "owner", "title", "created_at", "updated_at")
@@ -65,15 +74,32 @@ class ChatThreadAdmin(ReadOnlyAdmin):
     def item_count(self, thread: ChatThread) -> int:
         return thread.items.count()
 
+    @admin.display(description="owner", ordering="owner__first_name")
+    def owner_name(self, thread: ChatThread) -> str:
+        return user_display_name(thread.owner)
+
 
 @admin.register(ChatItem)
 class ChatItemAdmin(ReadOnlyAdmin):
-    list_display = ("item_id", "type", "thread", "created_at")
+    # The text, not the long item id, leads: ids stay searchable and on the item's page.
+    list_display = ("list_text", "type", "thread_title", "owner_name", "created_at")
     list_filter = ("type",)
     search_fields = ("item_id", "thread__id")
     readonly_fields = ("thread", "item_id", "type", "created_at", "content", "stored_json")
     exclude = ("data",)
-    list_select_related = ("thread",)
+    list_select_related = ("thread", "thread__owner")
+
+    @admin.display(description="content")
+    def list_text(self, item: ChatItem) -> str:
+        return shorten(item_summary(item), LIST_TEXT_LENGTH) or item.item_id
+
+    @admin.display(description="thread", ordering="thread__title")
+    def thread_title(self, item: ChatItem) -> str:
+        return shorten(str(item.thread), 40)
+
+    @admin.display(description="owner", ordering="thread__owner__first_name")
+    def owner_name(self, item: ChatItem) -> str:
+        return user_display_name(item.thread.owner)
 
     @admin.display(description="content")
     def content(self, item: ChatItem) -> str:
@@ -86,7 +112,7 @@ class ChatItemAdmin(ReadOnlyAdmin):
 
 @admin.register(ChatFeedback)
 class ChatFeedbackAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "user", "thread", "item_text", "updated_at")
+    list_display = ("kind", "user_name", "thread", "item_text", "updated_at")
     list_filter = ("kind",)
     search_fields = ("thread__id", "item__item_id", "user__username")
     readonly_fields = ("kind", "user", "thread", "item", "item_text", "created_at", "updated_at")
@@ -95,3 +121,7 @@ class ChatFeedbackAdmin(ReadOnlyAdmin):
     @admin.display(description="answer")
     def item_text(self, feedback: ChatFeedback) -> str:
         return item_summary(feedback.item)
+
+    @admin.display(description="user", ordering="user__first_name")
+    def user_name(self, feedback: ChatFeedback) -> str:
+        return user_display_name(feedback.user)

@@ -27,7 +27,7 @@ class Task(models.Model):
     class Status(models.TextChoices):
         TODO = "todo", "To do"
         IN_PROGRESS = "in_progress", "In progress"
-        REVIEW = "review", "In review"
+        REVIEW = "review", "Review"
         DONE = "done", "Done"
 
     class Priority(models.TextChoices):

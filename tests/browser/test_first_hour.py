@@ -62,3 +62,54 @@ def test_a_wrong_password_keeps_the_username_on_a_styled_sign_in_page(page: Page
     )
     assert aborted == []
     page.screenshot(path=str(artifacts / "sign-in-wrong-password.png"))
+
+
+def chat_turn(session, text: str) -> None:
+    response = session.post(
+        "/chatkit",
+        {
+            "type": "threads.create",
+            "params": {
+                "input": {
+                    "content": [{"type": "input_text", "text": text}],
+                    "attachments": [],
+                    "inference_options": {},
+                }
+            },
+        },
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_the_admin_names_people_and_statuses_as_the_board_does_and_fits_1440(
+    alice_page: Page, live_app, api_as, artifacts
+):
+    alice = api_as(live_app.url, "alice")
+    chat_turn(alice, "show tasks in review")
+    chat_turn(alice, "who am i")
+    page = alice_page
+
+    page.goto("/admin/chatkit_app/chatitem/")
+    table = page.locator("#result_list")
+    expect(table).to_be_visible()
+    expect(table).to_contain_text("Alice Approver")
+    box = table.bounding_box()
+    assert box and box["x"] + box["width"] <= 1440
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440
+    page.screenshot(path=str(artifacts / "admin-chat-items-1440.png"))
+
+    page.goto("/admin/taskboard/task/?status__exact=review")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(page.locator("#result_list")).to_contain_text("Review")
+    expect(page.locator("#result_list")).not_to_contain_text("In review")
+    expect(page.locator("#result_list")).to_contain_text("Bob Member")
+    expect(page.locator("#changelist-filter")).to_contain_text("Bob Member")
+
+    # An action on one task says "1 task", not "1 task(s)".
+    page.locator("#result_list tbody tr").filter(has_text="Dark mode for the dashboard").locator(
+        "input.action-select"
+    ).check()
+    page.locator("select[name=action]").select_option(label="Approve selected tasks")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_have_text("Approve: 1 task updated.")

@@ -35,7 +35,7 @@ def test_search_returns_matching_tasks_and_people_as_chatkit_entities(member_cli
                 "type": "task",
                 "task_id": task.pk,
                 "status": "review",
-                "description": f"#{task.pk} · In review",
+                "description": f"#{task.pk} · Review",
             },
         },
         {
