@@ -45,7 +45,9 @@ ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
 MB = 1024 * 1024
 # The order in which bench/scenario.py runs its phases; --only picks some.
-PHASES = ("memory", "actions", "chat", "lists", "tools", "fanout")
+PHASES = ("startup", "memory", "actions", "chat", "lists", "tools", "fanout")
+# Phases that need the seeded database and the two servers (startup runs `make run`).
+SERVER_PHASES = PHASES[1:]
 
 
 @dataclass(frozen=True)
@@ -370,8 +372,8 @@ def main() -> int:
     parser.add_argument(
         "--only",
         metavar="PHASE[,PHASE]",
-        help="run only these phases, to study one figure: memory, actions, chat, lists, "
-        "tools, fanout (the memory figures need memory first, on a fresh server)",
+        help="run only these phases, to study one figure: startup, memory, actions, chat, "
+        "lists, tools, fanout (the memory figures need memory first, on a fresh server)",
     )
     args = parser.parse_args()
     phases = tuple(args.only.split(",")) if args.only else None
@@ -407,42 +409,50 @@ def main() -> int:
             mode="quick" if args.quick else "full", backend=backend.label, counts=asdict(counts)
         )
         print(f"Benchmark ({report.mode}) on {backend.label}; work files in {workdir}", flush=True)
-        plan = scenario.seed_all(counts, workdir)
+        chosen = phases or PHASES
+        if "startup" in chosen:
+            # First, while nothing else runs: make run's own start-up, on SQLite.
+            from bench import startup
 
-        ours_port, ref_port = free_port(), free_port()
-        # The Dockerfile's command: Daphne with its defaults (access log included).
-        ours_command = {
-            "daphne": ["daphne", "-b", HOST, "-p", str(ours_port), ASGI_APP],
-            "uvicorn": ["uvicorn", ASGI_APP, "--host", HOST, "--port", str(ours_port)],
-        }[args.ours_server]
-        ours = Server(
-            args.ours_server.capitalize(),
-            [sys.executable, "-m", *ours_command],
-            env,
-            workdir / f"{args.ours_server}.log",
-            ours_port,
-        )
-        # The samples' command: uvicorn with its defaults (access log included).
-        reference = Server(
-            "uvicorn reference",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                REFERENCE_APP,
-                "--host",
-                HOST,
-                "--port",
-                f"{ref_port}",
-            ],
-            {**env, "BENCH_REFERENCE_SEED": str(plan.reference_seed_path)},
-            workdir / "uvicorn.log",
-            ref_port,
-        )
-        servers.extend([ours, reference])
-        for server in servers:
-            server.start()
-        asyncio.run(scenario.measure(report, counts, plan, ours, reference, phases or PHASES))
+            startup.measure(report, workdir, free_port(), warm_runs=2 if args.quick else 3)
+        server_phases = tuple(phase for phase in chosen if phase in SERVER_PHASES)
+        if server_phases:
+            plan = scenario.seed_all(counts, workdir)
+
+            ours_port, ref_port = free_port(), free_port()
+            # The Dockerfile's command: Daphne with its defaults (access log included).
+            ours_command = {
+                "daphne": ["daphne", "-b", HOST, "-p", str(ours_port), ASGI_APP],
+                "uvicorn": ["uvicorn", ASGI_APP, "--host", HOST, "--port", str(ours_port)],
+            }[args.ours_server]
+            ours = Server(
+                args.ours_server.capitalize(),
+                [sys.executable, "-m", *ours_command],
+                env,
+                workdir / f"{args.ours_server}.log",
+                ours_port,
+            )
+            # The samples' command: uvicorn with its defaults (access log included).
+            reference = Server(
+                "uvicorn reference",
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    REFERENCE_APP,
+                    "--host",
+                    HOST,
+                    "--port",
+                    f"{ref_port}",
+                ],
+                {**env, "BENCH_REFERENCE_SEED": str(plan.reference_seed_path)},
+                workdir / "uvicorn.log",
+                ref_port,
+            )
+            servers.extend([ours, reference])
+            for server in servers:
+                server.start()
+            asyncio.run(scenario.measure(report, counts, plan, ours, reference, server_phases))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         failed = True
