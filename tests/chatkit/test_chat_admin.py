@@ -68,5 +68,6 @@ def test_thread_list_shows_owner_and_title(admin_client_, conversation):
     response = admin_client_.get("/admin/chatkit_app/chatthread/")
 
     assert response.status_code == 200
-    assert "carol" in response.content.decode()
+    # The owner by name, as the board names people (carol's full name is "Carol").
+    assert '<td class="field-owner_name">Carol</td>' in response.content.decode()
     assert "who am i" in response.content.decode()
