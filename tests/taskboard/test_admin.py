@@ -61,7 +61,7 @@ def test_admin_action_transitions_through_the_service(admin_client_, staff):
     event = TaskEvent.objects.get()
     assert (event.task, event.source, event.actor) == (todo, "admin", staff)
     text = response.content.decode()
-    assert "Start: 1 task(s) updated." in text
+    assert "Start: 1 task updated." in text
     assert f"Task #{done.pk} is done" in text
 
 
