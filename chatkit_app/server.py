@@ -33,7 +33,7 @@ from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
-from chatkit_app.models_provider import chat_model, tracing_enabled
+from chatkit_app.llm import chat_model, tracing_enabled
 from chatkit_app.store import DjangoStore
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
     def __init__(self, store: DjangoStore | None = None, *, model: Model | None = None) -> None:
         super().__init__(store or DjangoStore())
         self.store: DjangoStore
-        # None: pick the model from settings at every turn (see models_provider).
+        # None: pick the model from settings at every turn (see chatkit_app.llm).
         self.model = model
         self.converter = TaskboardThreadItemConverter()
 
