@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from chatkit_app.widgets import build_task_card
 from taskboard import selectors
-from taskboard.schemas import ErrorOut, user_display_name
+from taskboard.people import user_display_name
+from taskboard.schemas import ErrorOut
 
 router = Router(tags=["entities"])
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from taskboard.models import Task
-from taskboard.schemas import user_display_name
+from taskboard.people import user_display_name
 from taskboard.transitions import Transition, available_transitions
 
 WIDGETS_DIR = settings.BASE_DIR / "widgets"
