@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from taskboard.models import Task
-from taskboard.schemas import TaskOut
 
 
 def task_list(
@@ -28,15 +27,6 @@ def task_list(
 
 def task_get(*, task_id: int) -> Task | None:
     return Task.objects.select_related("assignee", "created_by").filter(pk=task_id).first()
-
-
-def task_payload(task: Task) -> dict:
-    return TaskOut.from_orm(task).model_dump(mode="json")
-
-
-def task_get_payload(*, task_id: int) -> dict | None:
-    task = task_get(task_id=task_id)
-    return None if task is None else task_payload(task)
 
 
 def user_search(*, query: str, limit: int = 10):
