@@ -124,4 +124,3 @@ def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
 
 
 api.add_router("/tasks", tasks_router)
-api.add_router("/entities", "chatkit_app.entities.router")

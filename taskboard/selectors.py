@@ -1,4 +1,4 @@
-"""Reads of tasks and people; every query the views, API and agent tools need."""
+"""Reads of tasks and people: every query the views, the API, the board and the chat need."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -38,3 +38,18 @@ def user_search(*, query: str, limit: int = 10):
             | Q(last_name__icontains=query)
         )
     return users.order_by("username")[:limit]
+
+
+def tasks_by_id(task_ids) -> dict[int, Task]:
+    """The tasks with these ids that still exist, by id."""
+    return {
+        task.pk: task for task in Task.objects.select_related("assignee").filter(pk__in=task_ids)
+    }
+
+
+def active_user(*, user_id: int | None = None, username: str | None = None):
+    """The active person with this id, or this username (any case); None if nobody."""
+    people = get_user_model().objects.filter(is_active=True)
+    if user_id is not None:
+        return people.filter(pk=user_id).first()
+    return people.filter(username__iexact=username).first()
