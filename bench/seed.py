@@ -18,14 +18,13 @@ from chatkit.types import (
     ThreadMetadata,
     UserMessageItem,
     UserMessageTextContent,
-    WidgetItem,
 )
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import transaction
 
-from chatkit_app import widgets
+from chatkit_app import widget_state
 from chatkit_app.models import ChatItem, ChatThread
 from taskboard.models import Task
 
@@ -180,12 +179,11 @@ def task_list_thread(user, task_ids: list[int], *, history: int = 2) -> SeededTh
     thread = ThreadMetadata(id=new_id("thr"), created_at=start, title="Benchmark tasks")
     items = conversation(thread.id, history, start)
     tasks = list(Task.objects.select_related("assignee").filter(pk__in=task_ids).order_by("id"))
-    widget = WidgetItem(
-        id=new_id("msg"),
+    widget = widget_state.new_item(
+        widget_state.show_task_list(tasks=tasks, user=user, title="Tasks"),
+        item_id=new_id("msg"),
         thread_id=thread.id,
-        created_at=start + timedelta(seconds=history),
-        widget=widgets.build_task_list(tasks=tasks, user=user, title="Tasks"),
-    )
+    ).model_copy(update={"created_at": start + timedelta(seconds=history)})
     return SeededThread(thread, [*items, widget], widget.id, tuple(task_ids))
 
 
