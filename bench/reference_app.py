@@ -36,7 +36,7 @@ from pydantic import TypeAdapter  # noqa: E402
 from bench.memory_store import MemoryStore, ThreadState  # noqa: E402
 from chatkit_app.context import ChatContext  # noqa: E402
 from chatkit_app.server import TaskboardChatServer  # noqa: E402
-from chatkit_app.store import item_from_data  # noqa: E402
+from chatkit_app.widget_state import item_from_data  # noqa: E402
 
 SEED_ENV = "BENCH_REFERENCE_SEED"
 USER_HEADER = "x-bench-user"

@@ -214,7 +214,7 @@ def store_threads(owner, seeded: list[SeededThread]) -> None:
                     item_id=item.id,
                     type=item.type,
                     created_at=item.created_at,
-                    data=item.model_dump(mode="json"),
+                    data=widget_state.item_data(item),
                 )
             )
     with transaction.atomic():
@@ -240,7 +240,7 @@ def reference_seed(entries: list[tuple[int, SeededThread]]) -> dict:
             {
                 "owner": owner_id,
                 "thread": entry.thread.model_dump(mode="json"),
-                "items": [item.model_dump(mode="json") for item in entry.items],
+                "items": [widget_state.item_data(item) for item in entry.items],
             }
             for owner_id, entry in entries
         ]

@@ -14,18 +14,18 @@ learn `has_more`.
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
-from chatkit_app.widget_state import TaskWidgetItem
+from chatkit_app.widget_state import item_data, item_from_data
 
 MAX_PAGE_SIZE = 100
 THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
@@ -46,16 +46,6 @@ def aware(value: datetime) -> datetime:
         # astimezone() on a naive datetime reads it as the machine's local time.
         value = value.astimezone()
     return value.astimezone(UTC)
-
-
-def item_from_data(data: dict[str, Any]) -> ThreadItem:
-    """The stored item; a task widget comes back with the state it was shown with."""
-    if data.get("type") == "widget" and "state" in data:
-        try:
-            return TaskWidgetItem.model_validate(data)
-        except ValidationError:
-            pass  # a state this version cannot read: the widget still shows, its buttons refuse
-    return THREAD_ITEM_ADAPTER.validate_python(data)
 
 
 def page_size(limit: int | None) -> int:
@@ -186,7 +176,7 @@ class DjangoStore(Store[ChatContext]):
     @staticmethod
     def _item_fields(item: ThreadItem) -> dict:
         created_at = aware(item.created_at)
-        data = item.model_copy(update={"created_at": created_at}).model_dump(mode="json")
+        data = item_data(item.model_copy(update={"created_at": created_at}))
         return {"type": item.type, "created_at": created_at, "data": data}
 
     async def _update_item(self, thread_id: str, item_id: str, fields: dict) -> bool:

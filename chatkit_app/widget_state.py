@@ -7,22 +7,23 @@ That is recorded when the widget is first shown, as the `state` of a
 the button was pressed on. Nothing is recovered from the rendered widget, so a
 template can change freely.
 
-The store keeps `state` in the item's row. It never reaches the client: ChatKit
-serialises items as its own `WidgetItem`, which has no such field.
+The store keeps `state` in the item's row (`item_data`, `item_from_data`). It never
+reaches the client: the field is left out of every serialisation of the item.
 
 This module is the only one that writes or reads a state: the `show_*` functions
-render a widget and its state together, `state_of` reads the state of an item, and
-`rerender` shows a state again from the database.
+render a widget and its state together, `state_of` reads the state of an item,
+`rerender` shows a state again from the database, and `item_data` and
+`item_from_data` are how the store saves and loads it.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from chatkit.types import WidgetItem
+from chatkit.types import ThreadItem, WidgetItem
 from chatkit.widgets import DynamicWidgetRoot
 from django.contrib.auth.models import AbstractBaseUser
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from chatkit_app import widgets
 from taskboard import selectors
@@ -60,7 +61,32 @@ WidgetState = Annotated[TaskListState | TaskCardState | TaskFormState, Field(dis
 class TaskWidgetItem(WidgetItem):
     """A widget item that remembers what it shows; see the module docstring."""
 
-    state: WidgetState
+    # Never serialised with the item: only `item_data` writes it, for the store.
+    state: WidgetState = Field(exclude=True)
+
+
+THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
+STATE_ADAPTER: TypeAdapter[Any] = TypeAdapter(WidgetState)
+
+
+def item_data(item: ThreadItem) -> dict[str, Any]:
+    """The item as the store keeps it: its JSON, and a task widget's state."""
+    data = item.model_dump(mode="json")
+    if isinstance(item, TaskWidgetItem):
+        data["state"] = item.state.model_dump(mode="json")
+    return data
+
+
+def item_from_data(data: dict[str, Any]) -> ThreadItem:
+    """The stored item; a task widget comes back with the state it was shown with."""
+    item = THREAD_ITEM_ADAPTER.validate_python(data)
+    if isinstance(item, WidgetItem) and "state" in data:
+        try:
+            state = STATE_ADAPTER.validate_python(data["state"])
+        except ValidationError:
+            return item  # a state this version cannot read: it shows, its buttons refuse
+        return TaskWidgetItem(**dict(item), state=state)
+    return item
 
 
 @dataclass(frozen=True)
