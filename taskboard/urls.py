@@ -4,8 +4,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from chatkit_app.entity_api import router as entity_router
 from taskboard import views
 from taskboard.api import api
+
+# The chat composer's @mention look-ups live in chatkit_app and join the JSON API here.
+api.add_router("/entities", entity_router)
 
 urlpatterns = [
     path("", views.index, name="index"),
