@@ -38,6 +38,36 @@ def test_model_follows_the_settings(settings, key, base_url, name, expected, mod
         assert chosen.model == model
 
 
+@pytest.mark.parametrize(
+    ("key", "base_url", "api", "expected"),
+    [
+        ("sk-test", "", "", OpenAIResponsesModel),
+        ("", "http://127.0.0.1:8000/v1", "", OpenAIChatCompletionsModel),
+        ("", "http://127.0.0.1:8000/v1", "responses", OpenAIResponsesModel),
+        ("sk-test", "", "chat_completions", OpenAIChatCompletionsModel),
+    ],
+)
+def test_openai_api_picks_the_api(settings, key, base_url, api, expected):
+    settings.OPENAI_API_KEY = key
+    settings.OPENAI_BASE_URL = base_url
+    settings.OPENAI_API = api
+    settings.CHATKIT_MODEL = "some-model"
+
+    assert type(chat_model()) is expected
+
+
+def test_model_requests_time_out_after_the_setting(settings):
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.OPENAI_BASE_URL = ""
+    settings.CHATKIT_MODEL = "gpt-4.1-mini"
+    settings.CHATKIT_MODEL_TIMEOUT = 7.5
+
+    client = chat_model()._client
+
+    assert client.timeout == 7.5
+    assert client.max_retries == 1
+
+
 def test_compatible_server_gets_its_base_url(settings):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_BASE_URL = "http://127.0.0.1:11434/v1"
