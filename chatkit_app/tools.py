@@ -24,6 +24,7 @@ from chatkit_app.actions import (
     validation_messages,
 )
 from chatkit_app.context import ChatContext
+from chatkit_app.tool_errors import tool_failed
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
 from taskboard.schemas import user_display_name
@@ -130,7 +131,7 @@ def task_page(
     return widget, f"Showed {len(rows)} task(s) to the user: {listed}.{more}"
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def list_tasks(
     ctx: ChatRunContext,
     status: StatusName | None = None,
@@ -160,7 +161,7 @@ def review_page(user: AbstractBaseUser) -> tuple[Any, str]:
     return task_page(user=user, status=Task.Status.REVIEW, title="Review queue")
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def show_review_queue(ctx: ChatRunContext) -> str:
     """Show the tasks waiting for review, with approve and reject buttons for approvers."""
     widget, summary = await sync_to_async(review_page)(_user(ctx))
@@ -173,7 +174,7 @@ def form_widget(values: dict[str, Any] | None = None, errors: dict[str, Any] | N
     return widgets.build_task_form(people=people, values=values, errors=errors)
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def show_task_form(ctx: ChatRunContext, title: str | None = None) -> str:
     """Show the user the form for a new task (title, description, priority, due date, assignee).
 
@@ -206,7 +207,7 @@ def _create(
     return card, task
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def create_task(
     ctx: ChatRunContext,
     title: str,
@@ -248,7 +249,7 @@ def _transition(*, user: AbstractBaseUser, task_id: int, action: str) -> tuple[A
     return widgets.build_task_card(task, user, note=note), task
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def transition_task(ctx: ChatRunContext, task_id: int, action: ActionName) -> str:
     """Move a task along the workflow and show its card.
 
@@ -283,7 +284,7 @@ def _card(*, user: AbstractBaseUser, task_id: int):
     return widgets.build_task_card(task, user), task
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def get_task(ctx: ChatRunContext, task_id: int) -> str:
     """Show one task's card, with buttons for the moves the user may make.
 
