@@ -1,5 +1,9 @@
 """Model selection follows the settings, and traces are only exported to OpenAI."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel, trace
 from agents.tracing.traces import NoOpTrace
@@ -89,3 +93,25 @@ def test_traces_are_exported_only_with_a_key_for_openai(settings, key, base_url,
     configure_tracing()
 
     assert isinstance(trace("probe"), NoOpTrace) is not exported
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("OPENAI_API", "completions", "use responses or chat_completions"),
+        ("CHATKIT_MODEL_TIMEOUT", "0", "use seconds > 0"),
+    ],
+)
+def test_a_wrong_model_setting_stops_the_start_with_its_name(settings, name, value, says):
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "taskboard.settings", name: value}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert f"{name}=" in result.stderr and says in result.stderr
