@@ -60,6 +60,23 @@ def tracing_enabled() -> bool:
     return bool(settings.OPENAI_API_KEY) and not settings.OPENAI_BASE_URL
 
 
+class SdkModelErrorFilter(logging.Filter):
+    """Drop the Agents SDK's own ERROR line for a failed model stream.
+
+    The chat server logs each model failure once itself: a WARNING naming the cause
+    for a failed request, a traceback for anything unexpected (`server.py`).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "Error streaming response"
+
+
+def configure_logging() -> None:
+    sdk_logger = logging.getLogger("openai.agents")
+    if not any(isinstance(f, SdkModelErrorFilter) for f in sdk_logger.filters):
+        sdk_logger.addFilter(SdkModelErrorFilter())
+
+
 def configure_tracing() -> None:
     """Turn the Agents SDK's trace export off unless it has OpenAI and a key to send to."""
     enabled = tracing_enabled()

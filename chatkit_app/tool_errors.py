@@ -48,6 +48,19 @@ def argument_problems(ctx: RunContextWrapper[Any]) -> list[str]:
     return problems[:MAX_PROBLEMS]
 
 
+async def tell_user(ctx: RunContextWrapper[Any], text: str) -> None:
+    """Stream a short assistant message from inside a tool call."""
+    agent_context = ctx.context
+    await agent_context.stream(
+        assistant_message(
+            store=agent_context.store,
+            thread=agent_context.thread,
+            context=agent_context.request_context,
+            text=text,
+        )
+    )
+
+
 async def tool_failed(ctx: RunContextWrapper[Any], error: Exception) -> str:
     """The tool's output when it could not run; the user is told in the chat as well."""
     name = getattr(ctx, "tool_name", "the tool")
@@ -60,15 +73,7 @@ async def tool_failed(ctx: RunContextWrapper[Any], error: Exception) -> str:
         logger.error("Tool %s failed", name, exc_info=error)
         detail = "it failed unexpectedly"
         shown = "I could not do that: something went wrong on the server. Try again."
-    agent_context = ctx.context
-    await agent_context.stream(
-        assistant_message(
-            store=agent_context.store,
-            thread=agent_context.thread,
-            context=agent_context.request_context,
-            text=shown,
-        )
-    )
+    await tell_user(ctx, shown)
     return (
         f"{TOOL_ERROR}{name} did not run: {detail}. The user was told. "
         "Call it again with valid arguments, or ask the user."

@@ -19,12 +19,11 @@ from django.core.exceptions import ValidationError
 
 from chatkit_app import widgets
 from chatkit_app.actions import (
-    assistant_message,
     parse_due_date,
     validation_messages,
 )
 from chatkit_app.context import ChatContext
-from chatkit_app.tool_errors import tool_failed
+from chatkit_app.tool_errors import tell_user, tool_failed
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
 from taskboard.schemas import user_display_name
@@ -59,15 +58,7 @@ def _user(ctx: ChatRunContext) -> AbstractBaseUser:
 
 async def _refuse(ctx: ChatRunContext, message: str) -> str:
     """Tell the user why nothing happened, and return the same text to the model."""
-    agent_context = ctx.context
-    await agent_context.stream(
-        assistant_message(
-            store=agent_context.store,
-            thread=agent_context.thread,
-            context=agent_context.request_context,
-            text=message,
-        )
-    )
+    await tell_user(ctx, message)
     return message
 
 

@@ -310,3 +310,17 @@ def test_hostile_text_from_the_model_is_stored_as_typed(live_chat, alice):
     [card] = widgets(events)
     assert title in texts(card)
     assert all(action != "task.approve" for _, action, _ in buttons(card))
+
+
+def test_the_app_reaches_no_host_but_the_configured_model_server(live_chat, alice):
+    standin = live_chat.standin
+    standin.script(Text("Hi."))
+
+    alice.start("hello")
+
+    # Proxy variables point at the stand-in too: a request for any other host (a
+    # trace export to api.openai.com, say) would be recorded here with its target.
+    hosts = {r.headers.get("host") for r in standin.everything}
+    assert hosts == {f"127.0.0.1:{standin.port}"}
+    assert {r.path for r in standin.everything} <= {"/v1/chat/completions", "/v1/responses"}
+    assert all(r.method == "POST" for r in standin.everything)
