@@ -28,7 +28,7 @@ from chatkit.agents import AgentContext
 from chatkit_app.context import ChatContext
 from chatkit_app.tool_errors import stop_at_tools, tool_failed
 from chatkit_app.tools import TASK_TOOL_NAMES, TASK_TOOLS
-from taskboard.schemas import user_display_name
+from taskboard.people import user_display_name
 from taskboard.transitions import user_can_approve
 
 DEFAULT_MODE = "chat"

@@ -6,7 +6,7 @@ class ChatkitAppConfig(AppConfig):
     verbose_name = "Chat"
 
     def ready(self) -> None:
-        from chatkit_app.models_provider import configure_logging, configure_tracing
+        from chatkit_app.llm import configure_logging, configure_tracing
 
         configure_tracing()
         configure_logging()

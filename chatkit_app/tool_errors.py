@@ -21,7 +21,7 @@ from agents.tool import FunctionToolResult
 from agents.tool_context import ToolContext
 from jsonschema import Draft202012Validator
 
-from chatkit_app.actions import assistant_message
+from chatkit_app.events import assistant_message
 
 logger = logging.getLogger(__name__)
 
