@@ -3,7 +3,8 @@
 `AGENT_SPECS` is the table: each row names the agent, its instructions, its tools and
 how a tool call ends the turn. Add a tool to every agent through `BASE_TOOLS`, or to
 one agent through its row's `tools`; widget tools that stream their own output belong
-in the row's `stop_at_tools` as well, so the turn ends after the widget.
+in the row's `stop_at_tools` as well, so the turn ends after the widget (unless the
+call failed: see `tool_errors`).
 
 Tools receive `RunContextWrapper[AgentContext[ChatContext]]`: `ctx.context` is
 chatkit's `AgentContext` (`stream_widget`, `thread`, `store`), and
@@ -18,7 +19,6 @@ from agents import (
     Model,
     ModelSettings,
     RunContextWrapper,
-    StopAtTools,
     Tool,
     function_tool,
 )
@@ -26,6 +26,7 @@ from asgiref.sync import sync_to_async
 from chatkit.agents import AgentContext
 
 from chatkit_app.context import ChatContext
+from chatkit_app.tool_errors import stop_at_tools, tool_failed
 from chatkit_app.tools import TASK_TOOL_NAMES, TASK_TOOLS
 from taskboard.people import user_display_name
 from taskboard.transitions import user_can_approve
@@ -35,7 +36,7 @@ DEFAULT_MODE = "chat"
 ChatRunContext = RunContextWrapper[AgentContext[ChatContext]]
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def get_current_user(ctx: ChatRunContext) -> str:
     """Say who the signed-in user is and whether they may approve tasks."""
     user = ctx.context.request_context.user
@@ -108,9 +109,7 @@ def build_agent(mode: str, *, model: Model) -> Agent[AgentContext[ChatContext]]:
         model=model,
         tools=tools,
         tool_use_behavior=(
-            StopAtTools(stop_at_tool_names=list(spec.stop_at_tools))
-            if spec.stop_at_tools
-            else "run_llm_again"
+            stop_at_tools(spec.stop_at_tools) if spec.stop_at_tools else "run_llm_again"
         ),
         model_settings=ModelSettings(tool_choice=spec.first_tool),
     )

@@ -6,14 +6,23 @@ becomes `<TASK_REF id="12">Fix login</TASK_REF>` and a tag for a person
 `<USER_REF id="3">Bob Builder</USER_REF>`, in place in the user's words, so
 "approve @Fix login" reaches the model as "approve <TASK_REF id="12">Fix login</TASK_REF>".
 Tags with ids the app does not issue stay as plain "@text".
+
+Earlier answers go back as assistant messages with plain string content, the one
+form both APIs accept: chatkit's default (`output_text` parts) is refused by the
+Agents SDK's Chat Completions converter ("Unknown content").
 """
 
 import html
 import re
 
 from chatkit.agents import ThreadItemConverter
-from chatkit.types import UserMessageItem, UserMessageTagContent, UserMessageTextContent
-from openai.types.responses import ResponseInputTextParam
+from chatkit.types import (
+    AssistantMessageItem,
+    UserMessageItem,
+    UserMessageTagContent,
+    UserMessageTextContent,
+)
+from openai.types.responses import EasyInputMessageParam, ResponseInputTextParam
 
 ENTITY_ID = re.compile(r"^(task|user):([1-9][0-9]{0,17})$")
 MARKERS = {"task": "TASK_REF", "user": "USER_REF"}
@@ -47,3 +56,7 @@ class TaskboardThreadItemConverter(ThreadItemConverter):
         first, *rest = inputs
         first["content"][0]["text"] = text
         return [first, *rest]
+
+    async def assistant_message_to_input(self, item: AssistantMessageItem) -> EasyInputMessageParam:
+        text = "".join(part.text for part in item.content)
+        return EasyInputMessageParam(type="message", role="assistant", content=text)

@@ -12,16 +12,21 @@ from functools import cache
 from typing import Any
 
 import openai
-from agents import Model, RunConfig, Runner
+from agents import Model, RunConfig, Runner, RunResultStreaming, StreamEvent
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.errors import CustomStreamError, StreamError
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
     Action,
+    AssistantMessageItem,
     ChatKitReq,
     FeedbackKind,
     SDKHiddenContextItem,
     ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
+    ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
     UserMessageItem,
@@ -35,7 +40,7 @@ from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
-from chatkit_app.llm import chat_model, configure_tracing, tracing_enabled
+from chatkit_app.llm import chat_model, configure_logging, configure_tracing, tracing_enabled
 from chatkit_app.store import DjangoStore
 
 logger = logging.getLogger(__name__)
@@ -47,6 +52,20 @@ MAX_TURNS = 8
 # How long a cancelled run may take to wind down before its task is cancelled.
 STOP_TIMEOUT = 5
 MODEL_FAILED = "The assistant could not answer just now. Try again in a moment."
+MODEL_BUSY = "The model is busy (rate limit reached). Try again in a moment."
+MODEL_SLOW = "The model took too long to answer. Try again."
+MODEL_CUT = "The connection to the model broke off mid-answer. Try again."
+
+
+def model_failure(error: openai.APIError, *, mid_answer: bool) -> str:
+    """What to tell the user about a failed model request."""
+    if isinstance(error, openai.RateLimitError):
+        return MODEL_BUSY
+    if isinstance(error, openai.APITimeoutError):
+        return MODEL_SLOW
+    if isinstance(error, openai.APIConnectionError) and mid_answer:
+        return MODEL_CUT
+    return MODEL_FAILED
 
 
 def message_text(item: UserMessageItem) -> str:
@@ -106,6 +125,69 @@ def relay(
     return generator()
 
 
+class QuietRun:
+    """A streamed run whose event stream ends, instead of raising, when the run fails.
+
+    chatkit's `stream_agent_response` merges the run's events with its own queue in
+    two tasks; an exception from the run leaves the queue's task pending, to be
+    destroyed later with an asyncio error in the log. Ending the stream lets chatkit
+    cancel that task; `error` keeps the failure for the caller to raise.
+    """
+
+    def __init__(self, result: RunResultStreaming) -> None:
+        self.result = result
+        self.error: Exception | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.result, name)
+
+    async def stream_events(self) -> AsyncIterator[StreamEvent]:
+        try:
+            async for event in self.result.stream_events():
+                yield event
+        except Exception as error:
+            self.error = error
+
+
+class AssistantMessageIds:
+    """Give each assistant message the model streams an id of the store's.
+
+    The Agents SDK names every Chat Completions message `__fake_id__`, and another
+    server's Responses ids are unique only to that server; chatkit stores items under
+    the id it is given. Model messages are the ones that open with
+    `ThreadItemAddedEvent`; messages the tools stream arrive done, with store ids
+    already, and pass through unchanged.
+    """
+
+    def __init__(self, new_id: Callable[[], str]) -> None:
+        self.new_id = new_id
+        # The model's id of the message being streamed -> its store id.
+        self.open: dict[str, str] = {}
+
+    def __call__(self, event: ThreadStreamEvent) -> ThreadStreamEvent:
+        if isinstance(event, ThreadItemAddedEvent) and isinstance(event.item, AssistantMessageItem):
+            self.open[event.item.id] = self.new_id()
+            return ThreadItemAddedEvent(item=self._renamed(event.item))
+        if isinstance(event, ThreadItemUpdatedEvent) and event.item_id in self.open:
+            return event.model_copy(update={"item_id": self.open[event.item_id]})
+        if (
+            isinstance(event, ThreadItemDoneEvent)
+            and isinstance(event.item, AssistantMessageItem)
+            and event.item.id in self.open
+        ):
+            item = self._renamed(event.item)
+            del self.open[event.item.id]
+            return ThreadItemDoneEvent(item=item)
+        return event
+
+    def _renamed(self, item: AssistantMessageItem) -> AssistantMessageItem:
+        return item.model_copy(update={"id": self.open[item.id]})
+
+    def unfinished(self) -> list[str]:
+        """Store ids of messages that were started and never finished."""
+        return list(self.open.values())
+
+
 class TaskboardChatServer(ChatKitServer[ChatContext]):
     def __init__(self, store: DjangoStore | None = None, *, model: Model | None = None) -> None:
         super().__init__(store or DjangoStore())
@@ -155,17 +237,34 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
                 tracing_disabled=not tracing_enabled(),
             ),
         )
-        events = relay(stream_agent_response(agent_context, result), stop=result.cancel)
+        run = QuietRun(result)
+        events = relay(stream_agent_response(agent_context, run), stop=result.cancel)
+        ids = AssistantMessageIds(lambda: self.store.generate_item_id("message", thread, context))
         try:
             async for event in events:
-                yield event
+                yield ids(event)
+            if run.error is not None:
+                raise run.error
         except (CustomStreamError, StreamError):
             raise
         except openai.APIError as error:
-            logger.warning("Model request failed in thread %s: %s", thread.id, error)
-            raise CustomStreamError(MODEL_FAILED, allow_retry=True) from error
+            # Expected when a model service fails: one line, no traceback.
+            logger.warning(
+                "Model request failed in thread %s: %s: %s",
+                thread.id,
+                type(error).__name__,
+                error,
+            )
+            unfinished = ids.unfinished()
+            for item_id in unfinished:
+                # The half-written answer leaves the client's screen (it was never stored).
+                yield ThreadItemRemovedEvent(item_id=item_id)
+            message = model_failure(error, mid_answer=bool(unfinished))
+            raise CustomStreamError(message, allow_retry=True) from None
         except Exception as error:
             logger.exception("Agent run failed in thread %s", thread.id)
+            for item_id in ids.unfinished():
+                yield ThreadItemRemovedEvent(item_id=item_id)
             raise CustomStreamError(MODEL_FAILED, allow_retry=True) from error
         finally:
             # If the client went away, this stops the model and any pending tool.
@@ -214,4 +313,5 @@ def get_chat_server() -> TaskboardChatServer:
     # Here rather than in the app's ready(): the Agents SDK is only imported with
     # the chat server, so management commands start without it.
     configure_tracing()
+    configure_logging()
     return TaskboardChatServer()

@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 
 from chatkit_app import task_commands, widget_state
 from chatkit_app.context import ChatContext
-from chatkit_app.events import assistant_message
 from chatkit_app.forms import tool_fields
 from chatkit_app.task_commands import Outcome, Refusal
+from chatkit_app.tool_errors import tell_user, tool_failed
 from taskboard.models import Task
 from taskboard.transitions import TRANSITIONS
 
@@ -38,15 +38,7 @@ PriorityName = Literal[tuple(Task.Priority.values)]  # type: ignore[valid-type]
 
 async def _refuse(ctx: ChatRunContext, message: str) -> str:
     """Tell the user why nothing happened, and return the same text to the model."""
-    agent_context = ctx.context
-    await agent_context.stream(
-        assistant_message(
-            store=agent_context.store,
-            thread=agent_context.thread,
-            context=agent_context.request_context,
-            text=message,
-        )
-    )
+    await tell_user(ctx, message)
     return message
 
 
@@ -68,7 +60,7 @@ async def _run(ctx: ChatRunContext, command: Callable[..., Outcome], **arguments
     return outcome.summary
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def list_tasks(
     ctx: ChatRunContext,
     status: StatusName | None = None,
@@ -94,13 +86,13 @@ async def list_tasks(
     )
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def show_review_queue(ctx: ChatRunContext) -> str:
     """Show the tasks waiting for review, with approve and reject buttons for approvers."""
     return await _run(ctx, task_commands.review_queue)
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def show_task_form(ctx: ChatRunContext, title: str | None = None) -> str:
     """Show the user the form for a new task (title, description, priority, due date, assignee).
 
@@ -119,7 +111,7 @@ def _create(*, user, **arguments) -> Outcome:
     return task_commands.create_task(user=user, fields=fields)
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def create_task(
     ctx: ChatRunContext,
     title: str,
@@ -168,10 +160,12 @@ _transition_task.__doc__ = f"""Move a task along the workflow and show its card.
         task_id: The task's number.
         action: The move to make.
     """
-transition_task = function_tool(_transition_task, name_override="transition_task")
+transition_task = function_tool(
+    _transition_task, name_override="transition_task", failure_error_function=tool_failed
+)
 
 
-@function_tool
+@function_tool(failure_error_function=tool_failed)
 async def get_task(ctx: ChatRunContext, task_id: int) -> str:
     """Show one task's card, with buttons for the moves the user may make.
 

@@ -189,6 +189,17 @@ if not DEBUG:
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")
 CHATKIT_MODEL = env("CHATKIT_MODEL", default="gpt-4.1-mini" if OPENAI_API_KEY else "offline")
+# Which OpenAI API talks to the model; unset: the Responses API for OpenAI itself,
+# Chat Completions with OPENAI_BASE_URL (what every compatible server speaks).
+OPENAI_API = env("OPENAI_API", default="")
+if OPENAI_API not in ("", "responses", "chat_completions"):
+    raise ImproperlyConfigured(
+        f"OPENAI_API={OPENAI_API!r}: use responses or chat_completions (or leave it unset)."
+    )
+# Seconds without a byte from the model before its request fails (then retried once).
+CHATKIT_MODEL_TIMEOUT = env.float("CHATKIT_MODEL_TIMEOUT", default=60.0)
+if CHATKIT_MODEL_TIMEOUT <= 0:
+    raise ImproperlyConfigured(f"CHATKIT_MODEL_TIMEOUT={CHATKIT_MODEL_TIMEOUT}: use seconds > 0.")
 CHATKIT_DOMAIN_KEY = env("CHATKIT_DOMAIN_KEY")
 
 LOGGING = {
