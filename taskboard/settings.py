@@ -193,9 +193,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"chatkit_stream_errors": {"()": "chatkit_app.logs.DropStreamErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # The /chatkit endpoint logs what chatkit's server would log with a traceback.
+        "chatkit": {"filters": ["chatkit_stream_errors"]},
         "taskboard": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
         "chatkit_app": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
     },
