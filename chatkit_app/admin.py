@@ -6,13 +6,14 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
+from taskboard.admin import NulSafeAdmin
 
 
 def pretty_json(data) -> str:
     return format_html("<pre style='white-space: pre-wrap'>{}</pre>", json.dumps(data, indent=2))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NulSafeAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

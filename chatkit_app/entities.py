@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from chatkit_app.widgets import build_task_card
 from taskboard import selectors
-from taskboard.schemas import ErrorOut, user_display_name
+from taskboard.schemas import ErrorOut, Text, user_display_name
 
 router = Router(tags=["entities"])
 
@@ -33,7 +33,7 @@ class EntityOut(Schema):
 
 
 class EntitySearch(Schema):
-    q: str = Field("", max_length=200)
+    q: Text = Field("", max_length=200)
 
 
 class PreviewOut(Schema):

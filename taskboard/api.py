@@ -3,18 +3,21 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
 from taskboard.schemas import (
+    INT64_MAX,
     ErrorOut,
+    Id,
     MeOut,
     TaskCreateIn,
     TaskOut,
     TaskUpdateIn,
+    Text,
     TransitionIn,
     user_display_name,
 )
@@ -58,8 +61,16 @@ def transition_not_allowed(request: HttpRequest, exc: services.TaskError):
 class TaskFilters(Schema):
     status: Task.Status | None = None
     priority: Task.Priority | None = None
-    assignee: int | None = None
-    q: str | None = None
+    assignee: Id | None = None
+    q: Text | None = None
+
+
+class TaskPagination(LimitOffsetPagination):
+    """ninja's limit/offset, bounded to what a database integer holds."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=INT64_MAX)
+        offset: int = Field(0, ge=0, le=INT64_MAX)
 
 
 @api.get("/me", response=MeOut, tags=["people"])
@@ -77,7 +88,7 @@ def me(request: HttpRequest):
 
 
 @tasks_router.get("", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
+@paginate(TaskPagination)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     return selectors.task_list(
         status=filters.status,
@@ -104,9 +115,6 @@ def get_task(request: HttpRequest, task_id: int):
 @tasks_router.patch("/{task_id}", response={200: TaskOut, 404: ErrorOut})
 def update_task(request: HttpRequest, task_id: int, payload: TaskUpdateIn):
     changes = payload.dict(exclude_unset=True)
-    for required in ("title", "priority"):
-        if required in changes and changes[required] is None:
-            raise ValidationError({required: "This field cannot be null."})
     return services.task_update(task_id=task_id, actor=request.user, **changes)
 
 
