@@ -19,11 +19,56 @@ from taskboard.schemas import (
     TaskUpdateIn,
     Text,
     TransitionIn,
+    ValidationErrorOut,
     user_display_name,
 )
 from taskboard.transitions import transitions_for_user, user_can_approve
 
-api = NinjaAPI(
+CLIENT_ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "Not signed in.",
+    403: "The CSRF token is missing or wrong, or the user may not do this.",
+    404: "No such task (or entity).",
+    409: "The task is not in a status this transition starts from.",
+    422: "A parameter or field is invalid; each one is named.",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def document_client_errors(schema: dict) -> None:
+    """Add to each operation the 4xx answers it really gives, with their bodies."""
+    error = {"application/json": {"schema": ErrorOut.model_json_schema()}}
+    invalid = {"application/json": {"schema": ValidationErrorOut.model_json_schema()}}
+    for path in schema["paths"].values():
+        for method, operation in path.items():
+            codes = {401}
+            if method in UNSAFE_METHODS:
+                codes.add(403)
+            if "requestBody" in operation:
+                codes |= {400, 422}
+            if operation.get("parameters"):
+                codes.add(422)
+            if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                codes.add(404)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": CLIENT_ERRORS[code],
+                        "content": invalid if code == 422 else error,
+                    },
+                )
+
+
+class TaskboardAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        document_client_errors(schema)
+        return schema
+
+
+api = TaskboardAPI(
     title="Taskboard API",
     version="1.0.0",
     auth=django_auth,

@@ -29,8 +29,22 @@ def date_string(value: Any) -> Any:
     return value
 
 
+# What the task model accepts, stated in the schema for clients (and Schemathesis):
+# no NUL anywhere; in task text no control character but tab and newlines, and a
+# title that is not blank. The model's validators enforce the same rules.
+NO_NUL = "^[^\\u0000]*$"
+_CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f"
+CLEAN_TEXT = f"^[^{_CONTROL}]*$"
+TITLE_TEXT = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+
 Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
-Text = Annotated[str, AfterValidator(refuse_nul)]
+Text = Annotated[str, AfterValidator(refuse_nul), Field(json_schema_extra={"pattern": NO_NUL})]
+TaskText = Annotated[
+    str, AfterValidator(refuse_nul), Field(json_schema_extra={"pattern": CLEAN_TEXT})
+]
+TitleText = Annotated[
+    str, AfterValidator(refuse_nul), Field(json_schema_extra={"pattern": TITLE_TEXT})
+]
 DateString = Annotated[date, BeforeValidator(date_string)]
 
 TransitionAction = Enum("TransitionAction", {name: name for name in TRANSITIONS}, type=str)
@@ -66,8 +80,8 @@ class TaskOut(Schema):
 class TaskCreateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: Text = Field(min_length=1, max_length=200)
-    description: Text = Field("", max_length=5000)
+    title: TitleText = Field(min_length=1, max_length=200)
+    description: TaskText = Field("", max_length=5000)
     priority: Task.Priority = Task.Priority.MEDIUM
     assignee_id: Id | None = None
     due_date: DateString | None = None
@@ -79,8 +93,8 @@ class TaskUpdateIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Text = Field(None, min_length=1, max_length=200)
-    description: Text = Field(None, max_length=5000)
+    title: TitleText = Field(None, min_length=1, max_length=200)
+    description: TaskText = Field(None, max_length=5000)
     priority: Task.Priority = Field(None)
     assignee_id: Id | None = None
     due_date: DateString | None = None
@@ -109,3 +123,15 @@ class MeOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    """422: each invalid field, named by where it was (`query`, `path`, `body`) and its name."""
+
+    detail: list[FieldErrorOut]
