@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 
 import pytest
+from asgiref.sync import sync_to_async
 from chatkit.types import (
     ThreadCreatedEvent,
     ThreadItemAddedEvent,
@@ -17,6 +18,7 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadUpdatedEvent,
     UserMessageItem,
+    WidgetItem,
 )
 
 from chatkit_app.models import ChatItem, ChatThread
@@ -25,9 +27,10 @@ from chatkit_app.widgets import widget_nodes
 # Imported up front: building the ASGI app runs django.setup(), which reconfigures
 # logging and would drop pytest's log capture if it happened inside a test.
 from taskboard.asgi import application  # noqa: F401
-from taskboard.models import Task
+from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import assistant_texts, decode_sse, of_type, user_input
 from tests.chatkit.task_chat import act, replaced_widgets, streamed_widgets, texts, tree
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -388,3 +391,67 @@ async def test_nul_in_an_action_type_is_an_error_event_not_a_500(chat):
 
     assert response.status_code == 400
     assert "params.action.type" in response.json()["error"]
+
+
+# --- widget action payloads --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"task_id": 2**63},
+        {"task_id": 2**64},
+        {"task_id": 10**30},
+        {"task_id": -(2**63) - 1},
+        {"task_id": 1.0},
+        {"task_id": f"1{NUL}"},
+        {"task_id": "99999999999999999999999"},
+        {"task_id": {"$gt": 0}},
+    ],
+)
+async def test_a_hostile_task_id_changes_nothing_and_says_so(chat, payload):
+    task = await sync_to_async(make_task)(title="Target")
+    thread_id, events = await chat.create_thread(f"show #{task.pk}")
+    [card] = streamed_widgets(events)
+
+    events = await act(chat, thread_id, card.id, "task.start", payload)
+
+    assert assistant_texts(events) == [
+        "That button sent a malformed request (no task number); nothing changed."
+    ]
+    await task.arefresh_from_db()
+    assert task.status == "todo"
+    assert await TaskEvent.objects.acount() == 0
+
+
+async def test_unknown_payload_keys_are_ignored_and_never_stored(chat):
+    task = await sync_to_async(make_task)(title="Target")
+    thread_id, events = await chat.create_thread(f"show #{task.pk}")
+    [card] = streamed_widgets(events)
+    payload = {"task_id": task.pk, "status": "done", "x": f"{NUL}<script>", "task_ids": [1, 2]}
+
+    events = await act(chat, thread_id, card.id, "task.start", payload)
+
+    await task.arefresh_from_db()
+    assert task.status == "in_progress"
+    assert await TaskEvent.objects.acount() == 1
+    stored = [row.data async for row in ChatItem.objects.filter(thread_id=thread_id)]
+    assert "<script>" not in str(stored)
+
+
+@pytest.mark.parametrize(
+    "assignee_id", [2**63, 2**64, str(2**64), "-1", -1, 0, 1.5, f"1{NUL}", "\u0661"]
+)
+async def test_a_hostile_assignee_in_the_form_is_a_field_error(chat, assignee_id):
+    thread_id, events = await chat.create_thread("new task")
+    [form] = streamed_widgets(events)
+
+    events = await act(
+        chat, thread_id, form.id, "task.create", {"title": "Fine", "assignee_id": assignee_id}
+    )
+
+    assert await Task.objects.acount() == 0
+    [said] = assistant_texts(events)
+    assert "Assignee:" in said
+    row = await ChatItem.objects.aget(thread_id=thread_id, item_id=form.id)
+    assert tree(WidgetItem.model_validate(row.data)) == tree(replaced_widgets(events)[0])
