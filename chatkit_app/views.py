@@ -38,8 +38,9 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 def error(status: int, message: str) -> JsonResponse:
-    # An expected refusal: one line, no traceback (Django adds its own WARNING line).
-    logger.info("ChatKit request refused with %s: %s", status, message)
+    # An expected refusal: one line (repr() escapes any newline a client put in an id),
+    # no traceback; Django adds its own WARNING line.
+    logger.info("ChatKit request refused with %s: %r", status, message[:300])
     return JsonResponse({"error": message}, status=status)
 
 

@@ -334,13 +334,17 @@ async def test_refused_streaming_requests_log_one_line_without_traceback(chat, o
             "type": "threads.add_client_tool_output",
             "params": {"thread_id": mine, "result": {}},
         },
+        {
+            "type": "threads.retry_after_item",
+            "params": {"thread_id": "thr_x\nERROR forged line", "item_id": "msg_x"},
+        },
     ]
     statuses = []
     for body in bodies:
         response = await chat.post(body)
         statuses.append(response.status_code)
 
-    assert statuses == [404, 404, 404, 400]
+    assert statuses == [404, 404, 404, 400, 404]
     assert problems(caplog) == []
     refusals = [r for r in caplog.records if r.name.startswith("chatkit_app")]
     assert len(refusals) == len(bodies)
