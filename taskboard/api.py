@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
+from taskboard.people import user_display_name
 from taskboard.schemas import (
     INT64_MAX,
     ErrorOut,
@@ -20,7 +21,6 @@ from taskboard.schemas import (
     Text,
     TransitionIn,
     ValidationErrorOut,
-    user_display_name,
 )
 from taskboard.transitions import transitions_for_user, user_can_approve
 
@@ -177,4 +177,3 @@ def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
 
 
 api.add_router("/tasks", tasks_router)
-api.add_router("/entities", "chatkit_app.entities.router")

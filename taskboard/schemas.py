@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from taskboard.models import Task
+from taskboard.people import user_display_name
 from taskboard.transitions import TRANSITIONS
 
 # Ids are 64-bit: anything outside is refused (422) before it reaches a query.
@@ -48,10 +49,6 @@ TitleText = Annotated[
 DateString = Annotated[date, BeforeValidator(date_string)]
 
 TransitionAction = Enum("TransitionAction", {name: name for name in TRANSITIONS}, type=str)
-
-
-def user_display_name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class UserOut(Schema):
