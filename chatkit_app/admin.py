@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
-from taskboard.schemas import user_display_name
+from taskboard.admin import NulSafeAdmin
+from taskboard.people import user_display_name
 
 # Characters of an item's text in the items list: enough to recognise it, short enough
 # that the list fits a laptop screen next to the admin's sidebars.
@@ -21,7 +22,7 @@ def pretty_json(data) -> str:
     return format_html("<pre style='white-space: pre-wrap'>{}</pre>", json.dumps(data, indent=2))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NulSafeAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

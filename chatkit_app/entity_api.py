@@ -8,7 +8,7 @@ Mounted on the JSON API at /api/entities by `taskboard/urls.py`.
 """
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -16,13 +16,17 @@ from ninja import Field, Query, Router, Schema, Status
 from chatkit_app.widgets import build_task_card
 from taskboard import selectors
 from taskboard.people import user_display_name
-from taskboard.schemas import ErrorOut
+from taskboard.schemas import ErrorOut, Text
 
 router = Router(tags=["entities"])
 
 SEARCH_LIMIT = 8
 ENTITY_ID = re.compile(r"^(task|user):([1-9][0-9]{0,17})$")
 TASK_NUMBER = re.compile(r"^#?([1-9][0-9]{0,17})$")
+
+
+# Documented for clients; a malformed id is answered 400 below.
+EntityId = Annotated[str, Field(json_schema_extra={"pattern": ENTITY_ID.pattern})]
 
 
 class EntityOut(Schema):
@@ -35,7 +39,7 @@ class EntityOut(Schema):
 
 
 class EntitySearch(Schema):
-    q: str = Field("", max_length=200)
+    q: Text = Field("", max_length=200)
 
 
 class PreviewOut(Schema):
@@ -94,7 +98,7 @@ def entities(request: HttpRequest, params: Query[EntitySearch]):
 
 
 @router.get("/{entity_id}/preview", response={200: PreviewOut, 400: ErrorOut, 404: ErrorOut})
-def entity_preview(request: HttpRequest, entity_id: str):
+def entity_preview(request: HttpRequest, entity_id: EntityId):
     """A task card for `task:<id>`; people have no preview."""
     parsed = parse_entity_id(entity_id)
     if parsed is None:

@@ -22,7 +22,7 @@ def parse_due_date(value: Any) -> date | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+            return date.fromisoformat(text)
         except ValueError:
             pass
         try:

@@ -22,12 +22,14 @@ from chatkit.types import (
     ChatKitReq,
     FeedbackKind,
     SDKHiddenContextItem,
+    StreamingReq,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
+    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTagContent,
@@ -35,13 +37,14 @@ from chatkit.types import (
     WidgetItem,
     is_streaming_req,
 )
+from pydantic import BaseModel
 
 from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
 from chatkit_app.llm import chat_model, configure_logging, configure_tracing, tracing_enabled
-from chatkit_app.store import DjangoStore
+from chatkit_app.store import DjangoStore, aware
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,21 @@ def message_text(item: UserMessageItem) -> str:
 def thread_title(item: UserMessageItem) -> str:
     text = message_text(item) or "New chat"
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def zoned(obj: BaseModel) -> BaseModel:
+    """An event whose item or thread carries its `created_at` in UTC, as the store returns it.
+
+    chatkit stamps the items and threads it creates with naive local time; sent as
+    they are, the stream would disagree with `items.list` about the same item.
+    """
+    for name in ("item", "thread"):
+        inner = getattr(obj, name, None)
+        stamp = getattr(inner, "created_at", None)
+        if isinstance(stamp, datetime) and stamp.tzinfo is None:
+            update = {name: inner.model_copy(update={"created_at": aware(stamp)})}
+            obj = obj.model_copy(update=update)
+    return obj
 
 
 _END = object()
@@ -195,6 +213,23 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
         # None: pick the model from settings at every turn (see chatkit_app.llm).
         self.model = model
         self.converter = TaskboardThreadItemConverter()
+
+    def _serialize(self, obj: BaseModel) -> bytes:
+        return super()._serialize(zoned(obj))
+
+    async def _process_streaming_impl(
+        self, request: StreamingReq, context: ChatContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        if isinstance(request, ThreadsRetryAfterItemReq):
+            # chatkit answers an item it cannot find with an empty stream; like every
+            # other unknown (or someone else's) id it is a 404, and only a user message
+            # can be answered again.
+            params = request.params
+            item = await self.store.load_item(params.thread_id, params.item_id, context)
+            if not isinstance(item, UserMessageItem):
+                raise ValueError(f"Item {params.item_id} is not a user message.")
+        async for event in super()._process_streaming_impl(request, context):
+            yield event
 
     async def process_request(
         self, request: ChatKitReq, context: ChatContext

@@ -14,7 +14,7 @@ learn `has_more`.
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError, Store
@@ -29,6 +29,8 @@ from chatkit_app.widget_state import item_data, item_from_data
 
 MAX_PAGE_SIZE = 100
 THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
+TITLE_MAX_LENGTH = ChatThread._meta.get_field("title").max_length
+NUL = "\x00"
 
 
 class AttachmentsNotSupported(Exception):
@@ -46,6 +48,38 @@ def aware(value: datetime) -> datetime:
         # astimezone() on a naive datetime reads it as the machine's local time.
         value = value.astimezone()
     return value.astimezone(UTC)
+
+
+def nul_field(value: Any, path: str = "") -> str | None:
+    """The path of the first string in `value` that holds NUL, which PostgreSQL cannot store.
+
+    SQLite would keep it, so it is refused everywhere: the same answer on both databases.
+    """
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list | tuple):
+        children = enumerate(value)
+    else:
+        return None
+    for key, child in children:
+        found = nul_field(child, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def check_title(title: str | None) -> None:
+    """ValueError (a 400 at the endpoint) for a thread title the column cannot hold."""
+    if title is None:
+        return
+    if NUL in title:
+        raise ValueError("title: text must not contain NUL (U+0000) characters.")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValueError(
+            f"title: at most {TITLE_MAX_LENGTH} characters (this one has {len(title)})."
+        )
 
 
 def page_size(limit: int | None) -> int:
@@ -101,6 +135,7 @@ class DjangoStore(Store[ChatContext]):
         return ThreadMetadata.model_validate(thread.data)
 
     async def save_thread(self, thread: ThreadMetadata, context: ChatContext) -> None:
+        check_title(thread.title)
         created_at = aware(thread.created_at)
         data = thread.model_copy(update={"created_at": created_at}).model_dump(mode="json")
         fields = {"title": thread.title or "", "data": data}

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import TypeAdapter, ValidationError
 
 from chatkit_app.context import ChatContext
-from chatkit_app.store import AttachmentsNotSupported
+from chatkit_app.store import AttachmentsNotSupported, nul_field
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,23 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 def error(status: int, message: str) -> JsonResponse:
+    # An expected refusal: one line (repr() escapes any newline a client put in an id),
+    # no traceback; Django adds its own WARNING line.
+    logger.info("ChatKit request refused with %s: %r", status, message[:300])
     return JsonResponse({"error": message}, status=status)
+
+
+def unstorable(parsed: ChatKitReq) -> str | None:
+    """Why the request's text cannot be kept or looked up, or None.
+
+    An action's payload is left to its handler, which answers in the chat (a form
+    shows the error under its field).
+    """
+    params = parsed.params.model_dump(exclude={"action": {"payload"}})
+    where = nul_field(params, "params")
+    if where is None:
+        return None
+    return f"Invalid ChatKit request: {where}: text must not contain NUL (U+0000) characters."
 
 
 def describe(validation_error: ValidationError) -> str:
@@ -68,7 +84,8 @@ def stream_events(
             logger.info("Chat stream closed by the client before the end (%s)", what)
             raise
         except Exception:
-            # chatkit has already logged it; the client gets an error event it can show.
+            # A failure after the answer began: the client gets an error event it can show.
+            logger.exception("Chat stream failed (%s)", what)
             event = ErrorEvent(code="stream.error", allow_retry=True)
             yield b"data: " + event.model_dump_json().encode() + b"\n\n"
         finally:
@@ -100,6 +117,8 @@ async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
         return error(400, describe(invalid))
     if parsed.type in UNSUPPORTED_REQUESTS:
         return error(400, UNSUPPORTED_REQUESTS[parsed.type])
+    if (refusal := unstorable(parsed)) is not None:
+        return error(400, refusal)
     user_input = getattr(parsed.params, "input", None)
     if getattr(user_input, "attachments", None):
         return error(400, AttachmentsNotSupported.message)

@@ -160,15 +160,16 @@ def form_values(values: Mapping[str, Any] | None = None) -> dict[str, Any]:
     values = values or {}
 
     def text(name: str, limit: int) -> str:
-        # Refill what was typed, cut to what the template accepts; validation reports the rest.
+        # Refill what was typed, cut to what the template accepts; validation reports the
+        # rest. NUL is left out: the refilled form is stored, and PostgreSQL cannot hold it.
         value = values.get(name)
-        return value[:limit] if isinstance(value, str) else ""
+        return value[:limit].replace("\x00", "") if isinstance(value, str) else ""
 
     def optional(name: str) -> str | None:
         value = values.get(name)
         if value is None or value == "" or isinstance(value, (dict, list, bool)):
             return None
-        return str(value)[:100]
+        return str(value)[:100].replace("\x00", "") or None
 
     priority = values.get("priority")
     return {

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -54,6 +55,24 @@ def _transition_action(action: str, label: str):
     return admin.action(description=f"{label} selected tasks")(run)
 
 
+class NulSafeAdmin(admin.ModelAdmin):
+    """Filters and ids holding NUL, which PostgreSQL cannot compare, find nothing.
+
+    The list answers as for any invalid filter, the change page as for a missing object,
+    on SQLite as on PostgreSQL.
+    """
+
+    def get_changelist_instance(self, request: HttpRequest):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
+            raise IncorrectLookupParameters("NUL in a filter")
+        return super().get_changelist_instance(request)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        if "\x00" in object_id:
+            return None
+        return super().get_object(request, object_id, from_field)
+
+
 class TaskEventInline(admin.TabularInline):
     model = TaskEvent
     extra = 0
@@ -65,7 +84,7 @@ class TaskEventInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(NulSafeAdmin):
     list_display = (
         "id",
         "title",
@@ -93,7 +112,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskEvent)
-class TaskEventAdmin(admin.ModelAdmin):
+class TaskEventAdmin(NulSafeAdmin):
     list_display = ("task", "from_status", "to_status", "source", "actor_name", "created_at")
     list_filter = ("source", "to_status")
     search_fields = ("task__title",)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -11,16 +11,64 @@ from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
 from taskboard.people import user_display_name
 from taskboard.schemas import (
+    INT64_MAX,
     ErrorOut,
+    Id,
     MeOut,
     TaskCreateIn,
     TaskOut,
     TaskUpdateIn,
+    Text,
     TransitionIn,
+    ValidationErrorOut,
 )
 from taskboard.transitions import transitions_for_user, user_can_approve
 
-api = NinjaAPI(
+CLIENT_ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "Not signed in.",
+    403: "The CSRF token is missing or wrong, or the user may not do this.",
+    404: "No such task (or entity).",
+    409: "The task is not in a status this transition starts from.",
+    422: "A parameter or field is invalid; each one is named.",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def document_client_errors(schema: dict) -> None:
+    """Add to each operation the 4xx answers it really gives, with their bodies."""
+    error = {"application/json": {"schema": ErrorOut.model_json_schema()}}
+    invalid = {"application/json": {"schema": ValidationErrorOut.model_json_schema()}}
+    for path in schema["paths"].values():
+        for method, operation in path.items():
+            codes = {401}
+            if method in UNSAFE_METHODS:
+                codes.add(403)
+            if "requestBody" in operation:
+                codes |= {400, 422}
+            if operation.get("parameters"):
+                codes.add(422)
+            if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                codes.add(404)
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": CLIENT_ERRORS[code],
+                        "content": invalid if code == 422 else error,
+                    },
+                )
+
+
+class TaskboardAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        document_client_errors(schema)
+        return schema
+
+
+api = TaskboardAPI(
     title="Taskboard API",
     version="1.0.0",
     auth=django_auth,
@@ -58,8 +106,16 @@ def transition_not_allowed(request: HttpRequest, exc: services.TaskError):
 class TaskFilters(Schema):
     status: Task.Status | None = None
     priority: Task.Priority | None = None
-    assignee: int | None = None
-    q: str | None = None
+    assignee: Id | None = None
+    q: Text | None = None
+
+
+class TaskPagination(LimitOffsetPagination):
+    """ninja's limit/offset, bounded to what a database integer holds."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=INT64_MAX)
+        offset: int = Field(0, ge=0, le=INT64_MAX)
 
 
 @api.get("/me", response=MeOut, tags=["people"])
@@ -77,7 +133,7 @@ def me(request: HttpRequest):
 
 
 @tasks_router.get("", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
+@paginate(TaskPagination)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilters]):
     return selectors.task_list(
         status=filters.status,
@@ -104,9 +160,6 @@ def get_task(request: HttpRequest, task_id: int):
 @tasks_router.patch("/{task_id}", response={200: TaskOut, 404: ErrorOut})
 def update_task(request: HttpRequest, task_id: int, payload: TaskUpdateIn):
     changes = payload.dict(exclude_unset=True)
-    for required in ("title", "priority"):
-        if required in changes and changes[required] is None:
-            raise ValidationError({required: "This field cannot be null."})
     return services.task_update(task_id=task_id, actor=request.user, **changes)
 
 

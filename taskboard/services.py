@@ -18,6 +18,7 @@ from taskboard.models import Task, TaskEvent
 from taskboard.transitions import TRANSITIONS, Transition, user_can_approve
 
 EDITABLE_FIELDS = ("title", "description", "priority", "assignee_id", "due_date")
+NOT_NULL_FIELDS = ("title", "description", "priority")
 
 
 class TaskError(Exception):
@@ -130,6 +131,11 @@ def task_update(*, task_id: int, actor: AbstractBaseUser, **changes: Any) -> Tas
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be edited." for name in sorted(unknown)})
+    # full_clean() skips blank fields, so a None for one the column requires would
+    # only fail at the database.
+    missing = sorted(name for name in NOT_NULL_FIELDS if name in changes and changes[name] is None)
+    if missing:
+        raise ValidationError({name: "This field cannot be null." for name in missing})
     with transaction.atomic():
         task = Task.objects.select_for_update().filter(pk=task_id).first()
         if task is None:

@@ -206,6 +206,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"chatkit_stream_errors": {"()": "chatkit_app.logs.DropStreamErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
@@ -213,6 +214,8 @@ LOGGING = {
         # (while DEBUG is on) and lets it propagate to the root one: every request
         # warning was printed twice. Leave the printing to the root handler.
         "django": {"handlers": []},
+        # The /chatkit endpoint logs what chatkit's server would log with a traceback.
+        "chatkit": {"filters": ["chatkit_stream_errors"]},
         "taskboard": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
         "chatkit_app": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
     },
