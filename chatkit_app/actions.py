@@ -262,18 +262,39 @@ def _require_sender(sender: WidgetItem | None, thread: ThreadMetadata) -> Widget
 # Handlers
 
 
-def _transition(*, tree: dict, task_id: int, action: str, user: AbstractBaseUser) -> dict:
-    """Apply the move (or learn why not) and re-render the sender from the database."""
+def _store_widget(*, thread_id: str, item_id: str, user: AbstractBaseUser, widget) -> None:
+    from chatkit_app.models import ChatItem
+
+    row = ChatItem.objects.filter(
+        thread_id=thread_id, thread__owner_id=user.pk, item_id=item_id
+    ).first()
+    if row is not None:
+        row.data = {**row.data, "widget": widget.model_dump(mode="json", exclude_none=True)}
+        row.save(update_fields=["data"])
+
+
+def _transition(*, sender: WidgetItem, task_id: int, action: str, user: AbstractBaseUser) -> dict:
+    """Apply the move (or learn why not) and re-render the sender from the database.
+
+    The re-rendered widget is stored in the move's transaction: a client that hangs
+    up while the move is being written still finds, in its thread, the buttons that
+    now apply.
+    """
+    tree = widget_json(sender)
     if task_id not in widget_task_ids(tree):
         raise Refusal(f"Task #{task_id} is not on that widget; nothing changed.")
-    try:
-        task = services.task_transition(
-            task_id=task_id, action=action, actor=user, source=TaskEvent.Source.WIDGET
-        )
-    except services.TaskError as exc:
-        return {"error": exc.message, "widget": rebuild_widget(tree, user)}
-    note = f"{TRANSITIONS[action].done_label} by {user_display_name(user)}."
-    return {"task": task, "widget": rebuild_widget(tree, user, note=note)}
+    with transaction.atomic():
+        try:
+            task = services.task_transition(
+                task_id=task_id, action=action, actor=user, source=TaskEvent.Source.WIDGET
+            )
+        except services.TaskError as exc:
+            return {"error": exc.message, "widget": rebuild_widget(tree, user)}
+        note = f"{TRANSITIONS[action].done_label} by {user_display_name(user)}."
+        widget = rebuild_widget(tree, user, note=note)
+        if widget is not None:
+            _store_widget(thread_id=sender.thread_id, item_id=sender.id, user=user, widget=widget)
+    return {"task": task, "widget": widget}
 
 
 async def handle_transition(
@@ -289,7 +310,7 @@ async def handle_transition(
     task_id = payload_task_id(payload)
     sender = _require_sender(sender, thread)
     result = await sync_to_async(_transition)(
-        tree=widget_json(sender), task_id=task_id, action=action, user=context.user
+        sender=sender, task_id=task_id, action=action, user=context.user
     )
     if result["widget"] is not None:
         yield ThreadItemReplacedEvent(item=sender.model_copy(update={"widget": result["widget"]}))
