@@ -152,6 +152,23 @@ def test_requests_during_an_outage_get_503_and_the_pool_recovers(stack):
         alice.close()
 
 
+def test_after_a_quick_restart_the_first_requests_succeed(stack):
+    app, cluster, _ = stack
+    alice = Browser(app.url, "alice")
+    try:
+        # Idle connections in the pool, which the restart kills behind its back.
+        with ThreadPoolExecutor(4) as pool:
+            warm = list(pool.map(lambda _: alice.on(app.url).http.get("/api/tasks"), range(4)))
+        assert [r.status_code for r in warm] == [200] * 4
+
+        cluster.pg_ctl("restart", "-m", "fast")
+
+        answers = [alice.http.get("/api/tasks").status_code for _ in range(6)]
+        assert answers == [200] * 6
+    finally:
+        alice.close()
+
+
 def test_a_restart_under_load_leaves_no_move_without_its_event(stack):
     app, cluster, database_url = stack
     before = task_statuses(database_url)
