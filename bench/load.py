@@ -313,7 +313,10 @@ async def load_phase(report, counts, server, plan: LoadPlan) -> None:
         "edit": "API edit",
     }
     for kind in ("action", "chat", "transition", "edit"):
-        report.add("L", f"load: {labels[kind]}", figures(tally.samples[kind], wall))
+        figs = figures(tally.samples[kind], wall)
+        row = report.add("L", f"load: {labels[kind]}", figs)
+        if figs.first_error:
+            row.note = f"first error: {figs.first_error}"
     overall = figures(all_samples, wall)
     overall.cpu_ms = cpu * 1000 / overall.count if overall.count else None
     reconciled = (

@@ -91,13 +91,13 @@ def one_event(event: ErrorEvent) -> AsyncIterator[bytes]:
 def database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database cannot be reached: a streaming request gets an error event the chat
     offers to retry, any other a 503 (the same as the rest of the site)."""
-    logger.warning("Database unavailable for the chat: %s", exc)
     try:
         streaming = is_streaming_req(REQUEST_ADAPTER.validate_json(request.body))
     except (ValidationError, RequestDataTooBig):
         streaming = False
     if not streaming:
-        return database_unavailable(request)
+        return database_unavailable(request, exc)
+    logger.warning("Database unavailable for a chat stream: %s", exc)
     event = ErrorEvent(code="custom", message=DATABASE_UNAVAILABLE, allow_retry=True)
     return StreamingHttpResponse(
         one_event(event), content_type="text/event-stream", headers=SSE_HEADERS

@@ -83,8 +83,9 @@ class XFrameOptionsMiddleware(OnEventLoop, clickjacking.XFrameOptionsMiddleware)
     pass
 
 
-def database_unavailable(request) -> HttpResponse:
+def database_unavailable(request, exception: Exception) -> HttpResponse:
     """503 in the form the caller reads: JSON for the API and the chat, text for pages."""
+    logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
     elif request.path.startswith("/chatkit"):
@@ -103,9 +104,6 @@ class DatabaseUnavailableMiddleware(OnEventLoop, MiddlewareMixin):
     """
 
     async def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.warning(
-            "Database unavailable for %s %s: %s", request.method, request.path, exception
-        )
-        return database_unavailable(request)
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable(request, exception)
+        return None
