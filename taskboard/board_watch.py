@@ -21,7 +21,13 @@ CHECK_INTERVAL = 0.5  # seconds
 
 
 def subscriber_connections(layer) -> list:
-    """The Redis connections the Pub/Sub layer of this event loop receives on, if any."""
+    """The Redis connections the Pub/Sub layer of this event loop receives on, if any.
+
+    channels-redis 4 has no public hook for this (its `on_disconnect`/`on_reconnect`
+    options are stored but never called), so this reads its internals; should they
+    change, it finds nothing and the watch does nothing, which tests/faults/
+    test_redis_outage.py would show.
+    """
     loop_layer = getattr(layer, "_get_layer", None)
     if loop_layer is None:
         return []  # the in-memory layer: nothing can be cut
