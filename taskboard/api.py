@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from taskboard import selectors, services
 from taskboard.middleware import database_unavailable
 from taskboard.models import Task, TaskEvent
+from taskboard.people import user_display_name
 from taskboard.schemas import (
     ErrorOut,
     MeOut,
@@ -18,7 +19,6 @@ from taskboard.schemas import (
     TaskOut,
     TaskUpdateIn,
     TransitionIn,
-    user_display_name,
 )
 from taskboard.transitions import transitions_for_user, user_can_approve
 
@@ -134,4 +134,3 @@ def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
 
 
 api.add_router("/tasks", tasks_router)
-api.add_router("/entities", "chatkit_app.entities.router")
