@@ -45,7 +45,7 @@ ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
 MB = 1024 * 1024
 # The order in which bench/scenario.py runs its phases; --only picks some.
-PHASES = ("startup", "memory", "actions", "chat", "lists", "tools", "fanout")
+PHASES = ("startup", "memory", "actions", "chat", "lists", "tools", "fanout", "load")
 # Phases that need the seeded database and the two servers (startup runs `make run`).
 SERVER_PHASES = PHASES[1:]
 
@@ -68,6 +68,8 @@ class Counts:
     changes: int = 20  # fan-out broadcasts
     warmup: int = 10
     block: int = 25  # alternate servers in blocks of this many requests
+    load_clients: int = 50  # the load phase: clients at once, each with a board socket
+    load_seconds: float = 60.0
 
 
 FULL = Counts()
@@ -84,6 +86,7 @@ QUICK = Counts(
     changes=5,
     warmup=5,
     block=10,
+    load_seconds=15.0,
 )
 
 
@@ -280,6 +283,7 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     memory: dict = field(default_factory=dict)
     verdicts: dict = field(default_factory=dict)
+    load: dict = field(default_factory=dict)
     errors: int = 0
 
     def add(self, figure: str, label: str, figs, **kw) -> Row:
@@ -373,7 +377,7 @@ def main() -> int:
         "--only",
         metavar="PHASE[,PHASE]",
         help="run only these phases, to study one figure: startup, memory, actions, chat, "
-        "lists, tools, fanout (the memory figures need memory first, on a fresh server)",
+        "lists, tools, fanout, load (the memory figures need memory first, on a fresh server)",
     )
     args = parser.parse_args()
     phases = tuple(args.only.split(",")) if args.only else None
@@ -417,7 +421,11 @@ def main() -> int:
             startup.measure(report, workdir, free_port(), warm_runs=2 if args.quick else 3)
         server_phases = tuple(phase for phase in chosen if phase in SERVER_PHASES)
         if server_phases:
-            plan = scenario.seed_all(counts, workdir)
+            plan = scenario.seed_all(counts, workdir, history="lists" in chosen)
+            if "load" in chosen:
+                from bench import load
+
+                plan.extra["load"] = load.seed_load(counts.load_clients)
 
             ours_port, ref_port = free_port(), free_port()
             # The Dockerfile's command: Daphne with its defaults (access log included).

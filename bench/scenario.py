@@ -35,7 +35,7 @@ CHAT_PROMPT = "show tasks"
 # The task list tool at full size: the filters a user reaches through the grammar.
 TOOL_PROMPTS = ("show tasks", "show tasks in review", "show my tasks", "find billing")
 FANOUT_TIMEOUT = 10.0
-PHASE_TIMEOUT = 900.0
+PHASE_TIMEOUT = 1200.0
 REFERENCE_USER_HEADER = "X-Bench-User"
 
 
@@ -78,8 +78,11 @@ def target(entry: seed.SeededThread) -> ActionTarget:
     return ActionTarget(entry.thread.id, entry.widget_id, list(entry.task_ids))
 
 
-def seed_all(counts, workdir: Path) -> Plan:
-    """Everything both servers need, before they start (synchronous ORM)."""
+def seed_all(counts, workdir: Path, *, history: bool = True) -> Plan:
+    """Everything both servers need, before they start (synchronous ORM).
+
+    `history`: the long threads and thread lists only the lists phase reads.
+    """
     started = time.perf_counter()
     seed.migrate()
     clients = seed.make_users("bench-client-", counts.clients)
@@ -109,12 +112,12 @@ def seed_all(counts, workdir: Path) -> Plan:
     ref_entries += [(seq_user.pk, ref_seq), (seq_user.pk, ref_chat)]
 
     item_threads = {}
-    for size in counts.history:
+    for size in counts.history if history else ():
         entry = seed.history_thread(size)
         seed.store_threads(history_user, [entry])
         item_threads[size] = (entry.thread.id, entry.items[size // 2].id)
     thread_owners = {}
-    for owner, size in zip(list_owners, counts.history, strict=True):
+    for owner, size in zip(list_owners, counts.history if history else (), strict=False):
         threads = seed.many_threads(size)
         seed.store_threads(owner, threads)
         # threads.list is newest first; the middle one starts a page deep in the list.
@@ -324,6 +327,10 @@ async def run_phases(report, counts, plan, ours_server, ref_server, ours, ref, p
         await tool_phase(report, counts, plan, ours)
     if "fanout" in phases:
         await fanout_phase(report, counts, plan, ours_server, ours)
+    if "load" in phases:
+        from bench.load import load_phase
+
+        await load_phase(report, counts, ours_server, plan.extra["load"])
 
 
 def progress(message: str) -> None:

@@ -90,17 +90,35 @@ def outcome_events(
 
 
 async def _transition(
-    *, action: str, payload: Any, sender: WidgetItem | None, thread: ThreadMetadata, user
+    *,
+    action: str,
+    payload: Any,
+    sender: WidgetItem | None,
+    thread: ThreadMetadata,
+    store: DjangoStore,
+    context: ChatContext,
 ) -> tuple[Outcome, WidgetItem]:
     task_id = payload_task_id(payload)
     sender = _require_sender(sender, thread)
-    outcome = await sync_to_async(task_commands.transition_task)(
-        user=user,
-        task_id=task_id,
-        action=action,
-        on_widget=widget_state.state_of(sender),
-    )
-    return outcome, sender
+    outcomes: list[Outcome] = []
+
+    def move(item):
+        # Runs in the store's transaction: the move and the widget re-rendered after it
+        # commit together, so a client that hangs up while the move is being written
+        # still finds, in its thread, the buttons that now apply.
+        outcome = task_commands.transition_task(
+            user=context.user, task_id=task_id, action=action, on_widget=widget_state.state_of(item)
+        )
+        outcomes.append(outcome)
+        return item if outcome.shown is None else widget_state.replacement(item, outcome.shown)
+
+    try:
+        await store.replace_item(thread.id, sender.id, move, context)
+    except NotFoundError:
+        raise Refusal(
+            "That button does not belong to a widget in this conversation; nothing changed."
+        ) from None
+    return outcomes[0], sender
 
 
 async def _create(
@@ -155,7 +173,8 @@ async def handle_action(
                 payload=payload,
                 sender=sender,
                 thread=thread,
-                user=context.user,
+                store=store,
+                context=context,
             )
         elif action.type == CREATE_ACTION:
             outcome, sender = await _create(

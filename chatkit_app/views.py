@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError
-from chatkit.types import ChatKitReq, ErrorEvent
+from chatkit.types import ChatKitReq, ErrorEvent, is_streaming_req
 from django.contrib.auth import get_user
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from chatkit_app.context import ChatContext
 from chatkit_app.store import AttachmentsNotSupported, nul_field
+from taskboard.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +96,38 @@ def stream_events(
     return events()
 
 
+def one_event(event: ErrorEvent) -> AsyncIterator[bytes]:
+    async def events() -> AsyncIterator[bytes]:
+        yield b"data: " + event.model_dump_json().encode() + b"\n\n"
+
+    return events()
+
+
+def database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached: a streaming request gets an error event the chat
+    offers to retry, any other a 503 (the same as the rest of the site)."""
+    try:
+        streaming = is_streaming_req(REQUEST_ADAPTER.validate_json(request.body))
+    except (ValidationError, RequestDataTooBig):
+        streaming = False
+    if not streaming:
+        return database_unavailable(request, exc)
+    logger.warning("Database unavailable for a chat stream: %s", exc)
+    event = ErrorEvent(code="custom", message=DATABASE_UNAVAILABLE, allow_retry=True)
+    return StreamingHttpResponse(
+        one_event(event), content_type="text/event-stream", headers=SSE_HEADERS
+    )
+
+
 @csrf_exempt
 async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
+    try:
+        return await answer(request)
+    except (OperationalError, InterfaceError) as exc:
+        return database_down(request, exc)
+
+
+async def answer(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         response = error(405, "Use POST.")
         response["Allow"] = "POST"

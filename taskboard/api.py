@@ -1,6 +1,7 @@
 """The JSON API under /api/, with its OpenAPI schema at /api/openapi.json and docs at /api/docs."""
 
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
@@ -8,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from taskboard import selectors, services
+from taskboard.middleware import database_unavailable
 from taskboard.models import Task, TaskEvent
 from taskboard.people import user_display_name
 from taskboard.schemas import (
@@ -86,6 +88,14 @@ def django_validation_error(request: HttpRequest, exc: ValidationError):
         for message in messages
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unreachable(request: HttpRequest, exc: Exception):
+    # The same 503 as the rest of the site, also with DEBUG on (where django-ninja would
+    # answer an unhandled exception with a 500 and its traceback).
+    return database_unavailable(request, exc)
 
 
 @api.exception_handler(services.TaskNotFound)

@@ -30,9 +30,12 @@ def _send(payload: dict) -> None:
         return
     try:
         async_to_sync(layer.group_send)(BOARD_GROUP, board_message(payload))
-    except Exception:
-        # The change is committed either way; a board that misses it catches up on reload.
-        logger.exception("Could not broadcast %s", payload.get("type"))
+    except Exception as exc:
+        # The change is committed either way, and the request that made it succeeds;
+        # boards that miss it reload when their socket comes back (board_watch.py).
+        logger.warning(
+            "Could not broadcast %s: %s: %s", payload.get("type"), type(exc).__name__, exc
+        )
 
 
 def broadcast_task_changed(task_id: int) -> None:

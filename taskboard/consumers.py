@@ -1,6 +1,15 @@
+import logging
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from taskboard.board_watch import watch
 from taskboard.broadcast import BOARD_GROUP
+
+logger = logging.getLogger(__name__)
+
+# The channel layer is unreachable: the handshake is refused (HTTP 403), and the
+# board tries again with backoff.
+UNAVAILABLE_CLOSE_CODE = 4503
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -11,11 +20,21 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
-        await self.channel_layer.group_add(BOARD_GROUP, self.channel_name)
+        try:
+            await self.channel_layer.group_add(BOARD_GROUP, self.channel_name)
+        except Exception as exc:
+            # Refused, not accepted and left deaf: the board retries with backoff.
+            logger.warning("Board socket refused, the channel layer is unreachable: %s", exc)
+            await self.close(code=UNAVAILABLE_CLOSE_CODE)
+            return
         await self.accept()
+        watch.track(self)
 
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(BOARD_GROUP, self.channel_name)
+        try:
+            await self.channel_layer.group_discard(BOARD_GROUP, self.channel_name)
+        except Exception as exc:
+            logger.info("Board socket left while the channel layer is unreachable: %s", exc)
 
     async def receive_json(self, content, **kwargs) -> None:
         # The board is read-only over the socket; writes go through the API.

@@ -11,12 +11,22 @@ Should a hook query the database anyway, Django refuses it with
 `SynchronousOnlyOperation` rather than blocking the loop.
 """
 
+import logging
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.middleware import clickjacking, common, csrf, security
+from django.utils.deprecation import MiddlewareMixin
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = "The database is unavailable just now. Try again in a moment."
+RETRY_AFTER_SECONDS = 5
 
 
 class OnEventLoop:
@@ -71,3 +81,29 @@ class EventLoopMessageMiddleware(OnEventLoop, messages.MessageMiddleware):
 
 class EventLoopXFrameOptionsMiddleware(OnEventLoop, clickjacking.XFrameOptionsMiddleware):
     pass
+
+
+def database_unavailable(request, exception: Exception) -> HttpResponse:
+    """503 in the form the caller reads: JSON for the API and the chat, text for pages."""
+    logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
+    elif request.path.startswith("/chatkit"):
+        response = JsonResponse({"error": DATABASE_UNAVAILABLE}, status=503)
+    else:
+        response = HttpResponse(DATABASE_UNAVAILABLE, status=503, content_type="text/plain")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware(OnEventLoop, MiddlewareMixin):
+    """A view that cannot reach the database answers 503, not 500.
+
+    Every write is one transaction, so a request cut off this way changed nothing;
+    the connection pool replaces the broken connections once the server is back.
+    """
+
+    async def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable(request, exception)
+        return None

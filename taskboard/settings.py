@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "taskboard.middleware.EventLoopAuthenticationMiddleware",
     "taskboard.middleware.EventLoopMessageMiddleware",
     "taskboard.middleware.EventLoopXFrameOptionsMiddleware",
+    # A database that cannot be reached answers 503 rather than 500.
+    "taskboard.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "taskboard.urls"
@@ -117,6 +119,10 @@ else:
             # Seconds a request waits for a free connection before it fails.
             "timeout": 10,
         }
+        # With the pool, Django has it check each connection as it is lent (an empty
+        # query), so that after a database restart the dead ones are replaced instead
+        # of lent to requests that would fail.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis when processes must share it.

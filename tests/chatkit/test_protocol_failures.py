@@ -4,10 +4,13 @@ import asyncio
 import json
 import logging
 import socket
+import threading
+import time
 
 import pytest
 from agents.testing import ModelStep, ScriptedModel
-from chatkit.types import ErrorEvent, ThreadItemDoneEvent, UserMessageItem
+from asgiref.sync import sync_to_async
+from chatkit.types import ErrorEvent, ThreadItemDoneEvent, UserMessageItem, WidgetItem
 from openai.types.responses import (
     ResponseContentPartAddedEvent,
     ResponseOutputItemAddedEvent,
@@ -18,11 +21,15 @@ from openai.types.responses import (
 
 from chatkit_app.models import ChatItem
 from chatkit_app.server import MODEL_FAILED
+from taskboard import services
 
 # Imported up front: building the ASGI app runs django.setup(), which reconfigures
 # logging and would drop pytest's log capture if it happened inside a test.
 from taskboard.asgi import application
+from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import CSRF_TOKEN, assistant_texts, of_type, user_input
+from tests.chatkit.task_chat import streamed_widgets, task_buttons
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,8 +126,11 @@ class StalledAnswer:
             self.closed.set()
 
 
-async def post_and_disconnect(chat, body: dict, *, after: bytes) -> tuple[int, dict, bytes]:
-    """POST through the project's ASGI app and hang up once `after` has been streamed."""
+async def post_and_disconnect(
+    chat, body: dict, *, after: bytes = b"", hang_up: asyncio.Event | None = None
+) -> tuple[int | None, dict, bytes]:
+    """POST through the project's ASGI app and hang up once `after` has been streamed
+    (or once `hang_up` is set); status None when it hung up before any answer."""
     raw = json.dumps(body).encode()
     session = chat.client.cookies["sessionid"].value
     scope = {
@@ -143,7 +153,8 @@ async def post_and_disconnect(chat, body: dict, *, after: bytes) -> tuple[int, d
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    hang_up = asyncio.Event()
+    by_event = hang_up is not None
+    hang_up = hang_up or asyncio.Event()
     sent: list[dict] = []
     body_sent = False
 
@@ -158,11 +169,13 @@ async def post_and_disconnect(chat, body: dict, *, after: bytes) -> tuple[int, d
     async def send(message):
         sent.append(message)
         streamed = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        if after in streamed:
+        if not by_event and after in streamed:
             hang_up.set()
 
     await asyncio.wait_for(application(scope, receive, send), timeout=20)
-    start = next(m for m in sent if m["type"] == "http.response.start")
+    start = next((m for m in sent if m["type"] == "http.response.start"), None)
+    if start is None:
+        return None, {}, b""
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     streamed = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], headers, streamed
@@ -222,3 +235,67 @@ async def test_disconnect_mid_answer_stores_no_half_written_item(chat, chat_serv
         "user_message",
         "assistant_message",
     ]
+
+
+async def test_disconnect_while_a_widget_action_writes_keeps_task_and_widget_agreeing(
+    chat, monkeypatch
+):
+    task = await sync_to_async(make_task)(title="Cut off mid-click")
+    thread_id, events = await chat.create_thread(f"show #{task.pk}")
+    [card] = streamed_widgets(events)
+    assert task_buttons(card, task.pk) == ["task.start"]
+
+    # The client hangs up while the move is being written on the ORM's thread: the
+    # request is cancelled there, the thread's work is not.
+    loop = asyncio.get_running_loop()
+    hang_up = asyncio.Event()
+    wrote = threading.Event()
+    transition = services.task_transition
+
+    def slow_transition(**kwargs):
+        loop.call_soon_threadsafe(hang_up.set)
+        time.sleep(0.5)
+        try:
+            return transition(**kwargs)
+        finally:
+            wrote.set()
+
+    monkeypatch.setattr(services, "task_transition", slow_transition)
+    _, _, streamed = await post_and_disconnect(
+        chat,
+        {
+            "type": "threads.custom_action",
+            "params": {
+                "thread_id": thread_id,
+                "item_id": card.id,
+                "action": {"type": "task.start", "payload": {"task_id": task.pk}},
+            },
+        },
+        hang_up=hang_up,
+    )
+    assert b"thread.item.replaced" not in streamed  # cut off before the new widget
+    assert await asyncio.to_thread(wrote.wait, 10)
+    await asyncio.sleep(0.3)  # the rest of the thread's transaction
+
+    # The move happened once, with its event...
+    await task.arefresh_from_db()
+    assert task.status == Task.Status.IN_PROGRESS
+    assert [
+        (e.from_status, e.to_status, e.source)
+        async for e in TaskEvent.objects.filter(task=task).order_by("id")
+    ] == [("todo", "in_progress", "widget")]
+    # ...and the card stored in the thread shows the buttons that now apply.
+    row = await ChatItem.objects.aget(thread_id=thread_id, item_id=card.id)
+    stored = WidgetItem.model_validate(row.data)
+    assert task_buttons(stored, task.pk) == ["task.submit"]
+
+    # Pressing the old button again, from the reloaded thread, changes nothing more.
+    monkeypatch.setattr(services, "task_transition", transition)
+    again = await chat.stream(
+        "threads.custom_action",
+        thread_id=thread_id,
+        item_id=card.id,
+        action={"type": "task.start", "payload": {"task_id": task.pk}},
+    )
+    assert any("is in progress" in text for text in assistant_texts(again))
+    assert await TaskEvent.objects.filter(task=task).acount() == 1
