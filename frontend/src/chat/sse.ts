@@ -62,23 +62,35 @@ export class ServerSentEventParser {
   }
 }
 
+/** Bytes in, events out: UTF-8 decoding (a character may straddle chunks) plus the parser. */
+export class ServerSentEventDecoder {
+  private readonly text = new TextDecoder();
+  private readonly parser = new ServerSentEventParser();
+
+  push(bytes: Uint8Array): string[] {
+    return this.parser.push(this.text.decode(bytes, { stream: true }));
+  }
+
+  end(): string[] {
+    return [...this.parser.push(this.text.decode()), ...this.parser.end()];
+  }
+}
+
 /** The `data` of every event in `body`, as each one completes. */
 export async function* readServerSentEvents(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<string> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const parser = new ServerSentEventParser();
+  const decoder = new ServerSentEventDecoder();
   let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      yield* parser.push(decoder.decode(value, { stream: true }));
+      yield* decoder.push(value);
     }
     finished = true;
-    yield* parser.push(decoder.decode());
-    yield* parser.end();
+    yield* decoder.end();
   } finally {
     if (!finished) {
       // The consumer stopped early (stop button, unmount): close the connection.
