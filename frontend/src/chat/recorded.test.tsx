@@ -134,6 +134,12 @@ describe("recorded streams", () => {
       </>,
     );
     expect(screen.queryByText(/Unsupported widget component/)).toBeNull();
+    const drawn = new Set(
+      Array.from(container.querySelectorAll("[data-widget]"), (element) =>
+        element.getAttribute("data-widget"),
+      ),
+    );
+    expect(widgetComponents.all.filter((type) => !drawn.has(type))).toEqual([]);
     expect(
       screen.getAllByText('Fix "quotes" \\ {{ 7*7 }} </script> <img src=x onerror=alert(1)>')
         .length,

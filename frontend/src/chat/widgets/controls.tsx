@@ -36,6 +36,8 @@ export interface ActionButtonProps {
   block?: boolean | undefined;
   disabled?: boolean | undefined;
   source: ActionSource;
+  /** The widget type to name in `data-widget` (a Card's confirm/cancel are not Button nodes). */
+  widgetType?: string | undefined;
   /** Leaves a form without validating it (a Card's cancel). */
   noValidate?: boolean | undefined;
 }
@@ -72,6 +74,7 @@ export function ActionButton(props: ActionButtonProps) {
     <button
       type={props.submit ? "submit" : "button"}
       className={className}
+      data-widget={props.widgetType ?? "Button"}
       disabled={props.disabled}
       aria-disabled={busy || unavailable || undefined}
       aria-busy={busy || undefined}
@@ -140,6 +143,7 @@ export function Input({ node }: WidgetProps) {
       id={id}
       name={name}
       className={fieldClass(node, "cw-input")}
+      data-widget="Input"
       type={token(str(node, "inputType"), INPUT_TYPES) ?? "text"}
       defaultValue={str(node, "defaultValue")}
       placeholder={str(node, "placeholder")}
@@ -168,6 +172,7 @@ export function Textarea({ node }: WidgetProps) {
       id={id}
       name={name}
       className={fieldClass(node, "cw-textarea")}
+      data-widget="Textarea"
       rows={typeof rows === "number" ? rows : 3}
       defaultValue={str(node, "defaultValue")}
       placeholder={str(node, "placeholder")}
@@ -219,6 +224,7 @@ export function Select({ node }: WidgetProps) {
       id={id}
       name={name}
       className={fieldClass(node, "cw-select")}
+      data-widget="Select"
       defaultValue={defaultValue ?? ""}
       required={bool(node, "required")}
       disabled={bool(node, "disabled")}
@@ -252,6 +258,7 @@ export function DatePicker({ node }: WidgetProps) {
       name={name}
       type="date"
       className={fieldClass(node, "cw-date")}
+      data-widget="DatePicker"
       defaultValue={dateOnly(str(node, "defaultValue"))}
       min={dateOnly(str(node, "min"))}
       max={dateOnly(str(node, "max"))}
@@ -270,7 +277,7 @@ export function Checkbox({ node }: WidgetProps) {
   const id = useFieldId(name);
   const changed = useChangeAction(node);
   return (
-    <label className="cw-check">
+    <label className="cw-check" data-widget="Checkbox">
       <input
         id={id}
         name={name}
@@ -294,6 +301,7 @@ export function RadioGroup({ node }: WidgetProps) {
   return (
     <div
       role="radiogroup"
+      data-widget="RadioGroup"
       aria-label={str(node, "ariaLabel") ?? name}
       className={str(node, "direction") === "row" ? "cw-row" : "cw-col"}
     >

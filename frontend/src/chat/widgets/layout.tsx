@@ -47,6 +47,7 @@ export function Card({ node, render }: WidgetProps) {
               variant="outline"
               color="secondary"
               source="button"
+              widgetType="Card.cancel"
               noValidate
             />
           )}
@@ -57,6 +58,7 @@ export function Card({ node, render }: WidgetProps) {
               variant="solid"
               color="primary"
               source="confirm"
+              widgetType="Card.confirm"
               submit={asForm}
             />
           )}
@@ -66,7 +68,7 @@ export function Card({ node, render }: WidgetProps) {
   );
   if (!asForm) {
     return (
-      <section className={className}>
+      <section className={className} data-widget="Card">
         <Status status={node.status} />
         {body}
       </section>
@@ -80,7 +82,7 @@ export function Card({ node, render }: WidgetProps) {
     <WidgetContext.Provider
       value={{ ...context, inForm: true, formBusy: submit.busy, formAction: confirmAction }}
     >
-      <form className={className} onSubmit={onSubmit}>
+      <form className={className} onSubmit={onSubmit} data-widget="Card">
         <Status status={node.status} />
         {body}
       </form>
@@ -97,7 +99,7 @@ export function ListView({ node, render }: WidgetProps) {
   const [shown, setShown] = useState(limit ?? items.length);
   const visible = limit === undefined ? items : items.slice(0, shown);
   return (
-    <section className="cw-card cw-list">
+    <section className="cw-card cw-list" data-widget="ListView">
       <Status status={node.status} />
       <ul className="cw-list__items">{render(visible)}</ul>
       {visible.length < items.length && (
@@ -125,10 +127,19 @@ export function ListViewItem({ node, render }: WidgetProps) {
       {render(children(node))}
     </div>
   );
-  if (!onClick) return <li className="cw-list-item">{content}</li>;
+  if (!onClick)
+    return (
+      <li className="cw-list-item" data-widget="ListViewItem">
+        {content}
+      </li>
+    );
   const available = isAvailable(context, onClick);
   return (
-    <li className="cw-list-item cw-list-item--clickable" aria-busy={busy || undefined}>
+    <li
+      className="cw-list-item cw-list-item--clickable"
+      data-widget="ListViewItem"
+      aria-busy={busy || undefined}
+    >
       <button
         type="button"
         className="cw-list-item__hit"
@@ -145,7 +156,7 @@ export function ListViewItem({ node, render }: WidgetProps) {
 
 function Flex({ node, render, direction }: WidgetProps & { direction: "row" | "col" }) {
   return (
-    <div className={`cw-${direction}`} style={boxStyle(node)}>
+    <div className={`cw-${direction}`} style={boxStyle(node)} data-widget={node.type}>
       {render(children(node))}
     </div>
   );
@@ -182,7 +193,12 @@ export function Form({ node, render }: WidgetProps) {
     <WidgetContext.Provider
       value={{ ...context, inForm: true, formBusy: submit.busy, formAction: onSubmitAction }}
     >
-      <form className={`cw-form cw-${direction}`} style={boxStyle(node)} onSubmit={onSubmit}>
+      <form
+        className={`cw-form cw-${direction}`}
+        style={boxStyle(node)}
+        onSubmit={onSubmit}
+        data-widget="Form"
+      >
         {render(children(node))}
       </form>
     </WidgetContext.Provider>
@@ -190,7 +206,12 @@ export function Form({ node, render }: WidgetProps) {
 }
 
 export function Divider({ node }: WidgetProps) {
-  return <hr className={`cw-divider${node.flush === true ? " cw-divider--flush" : ""}`} />;
+  return (
+    <hr
+      className={`cw-divider${node.flush === true ? " cw-divider--flush" : ""}`}
+      data-widget="Divider"
+    />
+  );
 }
 
 export function Spacer({ node }: WidgetProps) {
@@ -198,6 +219,7 @@ export function Spacer({ node }: WidgetProps) {
   return (
     <div
       className="cw-spacer"
+      data-widget="Spacer"
       aria-hidden="true"
       style={min === undefined ? undefined : { minWidth: `${min}px`, minHeight: `${min}px` }}
     />

@@ -60,7 +60,7 @@ export function hasRenderer(type: string): boolean {
 /** What a widget from a newer server looks like here: says what is missing, never breaks the rest. */
 export function UnknownComponent({ node }: WidgetProps) {
   return (
-    <div className="cw-unknown" role="note">
+    <div className="cw-unknown" role="note" data-widget={node.type}>
       Unsupported widget component: {node.type}
     </div>
   );

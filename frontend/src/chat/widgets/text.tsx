@@ -44,6 +44,7 @@ export function Text({ node }: WidgetProps) {
   return (
     <p
       className={textClass(node, "cw-text", ["xs", "sm", "md", "lg", "xl"], "md")}
+      data-widget="Text"
       style={textStyle(node)}
       aria-busy={bool(node, "streaming") || undefined}
     >
@@ -55,6 +56,7 @@ export function Text({ node }: WidgetProps) {
 export function Title({ node }: WidgetProps) {
   return (
     <p
+      data-widget="Title"
       className={textClass(
         node,
         "cw-title",
@@ -70,7 +72,11 @@ export function Title({ node }: WidgetProps) {
 
 export function Caption({ node }: WidgetProps) {
   return (
-    <p className={textClass(node, "cw-caption", ["sm", "md", "lg"], "md")} style={textStyle(node)}>
+    <p
+      className={textClass(node, "cw-caption", ["sm", "md", "lg"], "md")}
+      style={textStyle(node)}
+      data-widget="Caption"
+    >
       {str(node, "value") ?? ""}
     </p>
   );
@@ -79,7 +85,11 @@ export function Caption({ node }: WidgetProps) {
 /** Markdown without raw HTML; links open in a new tab without the opener. */
 export function Markdown({ node }: WidgetProps) {
   return (
-    <div className="cw-markdown" aria-busy={bool(node, "streaming") || undefined}>
+    <div
+      className="cw-markdown"
+      data-widget="Markdown"
+      aria-busy={bool(node, "streaming") || undefined}
+    >
       <ReactMarkdown
         skipHtml
         components={{
@@ -100,7 +110,7 @@ export function Markdown({ node }: WidgetProps) {
 export function Label({ node }: WidgetProps) {
   const id = useFieldId(str(node, "fieldName"));
   return (
-    <label className="cw-label" htmlFor={id} style={textStyle(node)}>
+    <label className="cw-label" htmlFor={id} style={textStyle(node)} data-widget="Label">
       {str(node, "value") ?? ""}
     </label>
   );
@@ -119,7 +129,11 @@ export function Badge({ node }: WidgetProps) {
   ]
     .filter(Boolean)
     .join(" ");
-  return <span className={className}>{str(node, "label") ?? ""}</span>;
+  return (
+    <span className={className} data-widget="Badge">
+      {str(node, "label") ?? ""}
+    </span>
+  );
 }
 
 const ICON_SIZES: Record<string, number> = {
@@ -135,7 +149,7 @@ const ICON_SIZES: Record<string, number> = {
 export function Icon({ node }: WidgetProps) {
   const fill = color(node.color);
   return (
-    <span className="cw-icon-wrap" style={fill ? { color: fill } : undefined}>
+    <span className="cw-icon-wrap" data-widget="Icon" style={fill ? { color: fill } : undefined}>
       <WidgetIconGlyph
         name={str(node, "name") ?? ""}
         size={ICON_SIZES[str(node, "size") ?? "md"] ?? 16}
@@ -161,6 +175,7 @@ export function Image({ node }: WidgetProps) {
   return (
     <img
       className="cw-image"
+      data-widget="Image"
       src={src}
       alt={str(node, "alt") ?? ""}
       style={{ width: size("width"), height: size("height"), objectFit: "cover" }}
