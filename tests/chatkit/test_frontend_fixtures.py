@@ -16,6 +16,7 @@ reducer is always checked against the current server's streams.
 
 import json
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,18 @@ from chatkit_app.widgets import (
 )
 from taskboard.models import Task
 from tests.chatkit.protocol import ChatClient, decode_sse, user_input
-from tests.chatkit.test_protocol_failures import closed_port
 from tests.factories import make_task, make_user
 
 FIXTURES = settings.BASE_DIR / "frontend" / "src" / "chat" / "__fixtures__"
 HOSTILE = 'Fix "quotes" \\ {{ 7*7 }} </script> <img src=x onerror=alert(1)>'
 TEMPLATE_TYPE = re.compile(r'\\"type\\":\\"([A-Z][A-Za-z.]*)\\"')
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def component_types(node: Any) -> set[str]:
