@@ -39,6 +39,17 @@ DEMO_PASSWORD = "taskboard-demo"
 CHATKIT_CDN = "https://cdn.platform.openai.com/**"
 
 
+# The first test of a module also waits for its server (migrate, seed, start),
+# which on a busy two-core machine can take longer than the suite's 120 s.
+BROWSER_TEST_TIMEOUT = 240
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
+
+
 @dataclass
 class LiveApp:
     url: str

@@ -15,8 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.chat import NetworkGuard, panel, send, thread_items
 from tests.browser.conftest import LiveApp, _fresh_database, run_live_app, sign_in
 
-# The first test also waits for its own Daphne: migrate, seed, start.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = pytest.mark.browser
 
 ANSWER = "Back online: the model answered."
 MODEL_FAILED = "The assistant could not answer just now."

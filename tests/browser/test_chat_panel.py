@@ -29,8 +29,7 @@ from tests.browser.chat import (
 )
 from tests.browser.conftest import LiveApp, _fresh_database, run_live_app, sign_in
 
-# The first test also waits for its own Daphne: migrate, seed, start.
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = pytest.mark.browser
 
 HOSTILE_TITLE = 'Fix "quotes" \\ {{ 7*7 }} </script> <img src=x onerror=alert(1)>'
 
