@@ -36,7 +36,7 @@ from pydantic import TypeAdapter  # noqa: E402
 from bench.memory_store import MemoryStore, ThreadState  # noqa: E402
 from chatkit_app.context import ChatContext  # noqa: E402
 from chatkit_app.server import TaskboardChatServer  # noqa: E402
-from chatkit_app.store import THREAD_ITEM_ADAPTER  # noqa: E402
+from chatkit_app.widget_state import item_from_data  # noqa: E402
 
 SEED_ENV = "BENCH_REFERENCE_SEED"
 USER_HEADER = "x-bench-user"
@@ -59,7 +59,7 @@ def load_state() -> None:
         thread = THREAD_ADAPTER.validate_python(entry["thread"])
         state = ThreadState(owner=entry["owner"], thread=thread)
         for raw in entry["items"]:
-            item = THREAD_ITEM_ADAPTER.validate_python(raw)
+            item = item_from_data(raw)
             state.items[item.id] = item
         store.threads[thread.id] = state
 

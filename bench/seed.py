@@ -18,14 +18,13 @@ from chatkit.types import (
     ThreadMetadata,
     UserMessageItem,
     UserMessageTextContent,
-    WidgetItem,
 )
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import transaction
 
-from chatkit_app import widgets
+from chatkit_app import widget_state
 from chatkit_app.models import ChatItem, ChatThread
 from taskboard.models import Task
 
@@ -180,12 +179,11 @@ def task_list_thread(user, task_ids: list[int], *, history: int = 2) -> SeededTh
     thread = ThreadMetadata(id=new_id("thr"), created_at=start, title="Benchmark tasks")
     items = conversation(thread.id, history, start)
     tasks = list(Task.objects.select_related("assignee").filter(pk__in=task_ids).order_by("id"))
-    widget = WidgetItem(
-        id=new_id("msg"),
+    widget = widget_state.new_item(
+        widget_state.show_task_list(tasks=tasks, user=user, title="Tasks"),
+        item_id=new_id("msg"),
         thread_id=thread.id,
-        created_at=start + timedelta(seconds=history),
-        widget=widgets.build_task_list(tasks=tasks, user=user, title="Tasks"),
-    )
+    ).model_copy(update={"created_at": start + timedelta(seconds=history)})
     return SeededThread(thread, [*items, widget], widget.id, tuple(task_ids))
 
 
@@ -216,7 +214,7 @@ def store_threads(owner, seeded: list[SeededThread]) -> None:
                     item_id=item.id,
                     type=item.type,
                     created_at=item.created_at,
-                    data=item.model_dump(mode="json"),
+                    data=widget_state.item_data(item),
                 )
             )
     with transaction.atomic():
@@ -242,7 +240,7 @@ def reference_seed(entries: list[tuple[int, SeededThread]]) -> dict:
             {
                 "owner": owner_id,
                 "thread": entry.thread.model_dump(mode="json"),
-                "items": [item.model_dump(mode="json") for item in entry.items],
+                "items": [widget_state.item_data(item) for item in entry.items],
             }
             for owner_id, entry in entries
         ]

@@ -27,7 +27,7 @@ from chatkit.agents import AgentContext
 
 from chatkit_app.context import ChatContext
 from chatkit_app.tools import TASK_TOOL_NAMES, TASK_TOOLS
-from taskboard.schemas import user_display_name
+from taskboard.people import user_display_name
 from taskboard.transitions import user_can_approve
 
 DEFAULT_MODE = "chat"

@@ -6,6 +6,6 @@ class ChatkitAppConfig(AppConfig):
     verbose_name = "Chat"
 
     def ready(self) -> None:
-        from chatkit_app.models_provider import configure_tracing
+        from chatkit_app.llm import configure_tracing
 
         configure_tracing()

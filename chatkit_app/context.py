@@ -8,7 +8,6 @@ The server passes one `ChatContext` per HTTP request. Agent tools reach it as
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -16,7 +15,6 @@ class ChatContext:
     """Who is chatting. Every store query is scoped to `user`."""
 
     user: AbstractBaseUser
-    request: HttpRequest | None = None
     # Ids of threads the store has already found to belong to `user` during this
     # request, so that one action does not look the owner up once per store call.
     # A context lives for one request and one user, which bounds what it remembers.

@@ -25,9 +25,9 @@ Grammar (case-insensitive; `help` lists whatever the table holds):
 
 Add a command by appending a `Command` to `COMMANDS`: a regular expression over the
 whole message, a help line, and a `plan` that turns the match into `Say(text)` or
-`CallTool(tool, arguments)`. A `CallTool` reply is followed by the command's
-`summarize(arguments, tool_output)` (the tool output itself by default). A tool the
-current agent does not offer is never called; the model says so instead.
+`CallTool(tool, arguments)`. A `CallTool` reply is followed, once the tool has run,
+by the tool's output as the model's message. A tool the current agent does not offer
+is never called; the model says so instead.
 
 When the agent forces a tool (`ModelSettings.tool_choice` naming one of its tools),
 the model calls that tool first, whatever was typed, as a real model must.
@@ -42,6 +42,8 @@ from typing import Any
 
 from agents import Model
 from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_message, function_call
+
+from taskboard.transitions import TRANSITIONS
 
 # User-role input that ChatKit's converter adds around the user's own words.
 CONTEXT_PREFIXES = (
@@ -75,11 +77,6 @@ class Turn:
 
     text: str
     tools: frozenset[str]
-    call: ModelCall
-
-
-def _tool_output(arguments: dict[str, Any], output: str) -> str:
-    return output
 
 
 @dataclass(frozen=True)
@@ -87,16 +84,10 @@ class Command:
     pattern: re.Pattern[str]
     help: str
     plan: Callable[[re.Match[str], Turn], Reply]
-    summarize: Callable[[dict[str, Any], str], str] = _tool_output
 
 
-def command(
-    pattern: str,
-    help: str,
-    plan: Callable[[re.Match[str], Turn], Reply],
-    summarize: Callable[[dict[str, Any], str], str] = _tool_output,
-) -> Command:
-    return Command(re.compile(pattern, re.IGNORECASE | re.DOTALL), help, plan, summarize)
+def command(pattern: str, help: str, plan: Callable[[re.Match[str], Turn], Reply]) -> Command:
+    return Command(re.compile(pattern, re.IGNORECASE | re.DOTALL), help, plan)
 
 
 def help_text(match: re.Match[str] | None = None, turn: Turn | None = None) -> Say:
@@ -137,6 +128,9 @@ TASK = r'(?:task )?(?:#?(?P<number>\d{1,18})|<TASK_REF id="(?P<ref>\d{1,18})">.*
 PERSON = r'(?:<USER_REF id="(?P<user_ref>\d{1,18})">.*?</USER_REF>|@?(?P<username>[\w.@+-]+))'
 STATUS_2 = STATUS.replace("?P<status>", "?P<status2>")
 SHOW = r"(?:show|list)(?: me)?(?: all)?(?: the)?"
+# The moves of the workflow, as transitions.py defines them: "start", "approve"…
+MOVE = "(?P<action>" + "|".join(map(re.escape, TRANSITIONS)) + ")"
+FIRST_MOVE, *OTHER_MOVES = TRANSITIONS
 
 
 def _status(match: re.Match[str]) -> str | None:
@@ -203,14 +197,14 @@ TASK_COMMANDS: list[Command] = [
         lambda m, t: CallTool("create_task", {"title": m["title"]}),
     ),
     command(
-        rf"(?P<action>start|submit|approve|reject|reopen) {TASK}",
-        "start #12 (or submit, approve, reject, reopen; @task works too)",
+        rf"{MOVE} {TASK}",
+        f"{FIRST_MOVE} #12 (or {', '.join(OTHER_MOVES)}; @task works too)",
         lambda m, t: CallTool(
             "transition_task", {"task_id": _task_id(m), "action": m["action"].lower()}
         ),
     ),
     command(
-        r"(?P<action>start|submit|approve|reject|reopen) @?(?P<title>.+)",
+        rf"{MOVE} @?(?P<title>.+)",
         "approve @task",
         lambda m, t: Say(
             f"Which task should I {m['action'].lower()}? Type @ and pick it from the list, "
@@ -312,17 +306,11 @@ def respond(call: ModelCall) -> ModelStep:
     tools = frozenset(getattr(tool, "name", "") for tool in call.tools)
     index, text = latest_user_message(items)
     done = tool_results(items[index + 1 :])
-    turn = Turn(text=text, tools=tools, call=call)
+    turn = Turn(text=text, tools=tools)
 
     if done:
-        _tool, arguments, output = done[-1]
-        summary = output
-        for cmd in COMMANDS:
-            match = cmd.pattern.fullmatch(" ".join(text.split()))
-            if match is not None:
-                summary = cmd.summarize(arguments, output)
-                break
-        return _say(summary)
+        _tool, _arguments, output = done[-1]
+        return _say(output)
 
     forced = _forced_tool(call, tools)
     reply = CallTool(forced) if forced else plan_reply(turn)

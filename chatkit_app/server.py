@@ -15,9 +15,10 @@ import openai
 from agents import Model, RunConfig, Runner
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.errors import CustomStreamError, StreamError
-from chatkit.server import ChatKitServer
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
     Action,
+    ChatKitReq,
     FeedbackKind,
     SDKHiddenContextItem,
     ThreadItem,
@@ -27,13 +28,14 @@ from chatkit.types import (
     UserMessageTagContent,
     UserMessageTextContent,
     WidgetItem,
+    is_streaming_req,
 )
 
 from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
-from chatkit_app.models_provider import chat_model, tracing_enabled
+from chatkit_app.llm import chat_model, tracing_enabled
 from chatkit_app.store import DjangoStore
 
 logger = logging.getLogger(__name__)
@@ -108,9 +110,21 @@ class TaskboardChatServer(ChatKitServer[ChatContext]):
     def __init__(self, store: DjangoStore | None = None, *, model: Model | None = None) -> None:
         super().__init__(store or DjangoStore())
         self.store: DjangoStore
-        # None: pick the model from settings at every turn (see models_provider).
+        # None: pick the model from settings at every turn (see chatkit_app.llm).
         self.model = model
         self.converter = TaskboardThreadItemConverter()
+
+    async def process_request(
+        self, request: ChatKitReq, context: ChatContext
+    ) -> StreamingResult | NonStreamingResult:
+        """`process()` for a request the endpoint has already parsed and checked.
+
+        `process()` takes the raw body and parses it again; the endpoint validates the
+        body once, to answer 400 itself, and hands the result here.
+        """
+        if is_streaming_req(request):
+            return StreamingResult(self._process_streaming(request, context))
+        return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def respond(
         self,

@@ -11,6 +11,7 @@ Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
 learn `has_more`.
 """
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Literal
@@ -24,6 +25,7 @@ from pydantic import TypeAdapter
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
+from chatkit_app.widget_state import item_data, item_from_data
 
 MAX_PAGE_SIZE = 100
 THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
@@ -168,13 +170,13 @@ class DjangoStore(Store[ChatContext]):
             limit=limit,
             order=sort_order(order),
         )
-        data = [THREAD_ITEM_ADAPTER.validate_python(row.data) for row in rows]
+        data = [item_from_data(row.data) for row in rows]
         return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
     @staticmethod
     def _item_fields(item: ThreadItem) -> dict:
         created_at = aware(item.created_at)
-        data = item.model_copy(update={"created_at": created_at}).model_dump(mode="json")
+        data = item_data(item.model_copy(update={"created_at": created_at}))
         return {"type": item.type, "created_at": created_at, "data": data}
 
     async def _update_item(self, thread_id: str, item_id: str, fields: dict) -> bool:
@@ -238,7 +240,39 @@ class DjangoStore(Store[ChatContext]):
         if data is None:
             raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
         context.owned_threads.add(thread_id)
-        return THREAD_ITEM_ADAPTER.validate_python(data)
+        return item_from_data(data)
+
+    async def replace_item(
+        self,
+        thread_id: str,
+        item_id: str,
+        replace: Callable[[ThreadItem], ThreadItem],
+        context: ChatContext,
+    ) -> ThreadItem:
+        """Store `replace(item)` in place of the item, holding its row meanwhile.
+
+        `replace` runs in the same transaction, so what it writes commits together
+        with the new item, or, if it raises, neither does. Calls on one item take turns:
+        each sees the item the one before it stored. NotFoundError if there is no item.
+        """
+        return await sync_to_async(self._replace_item)(thread_id, item_id, replace, context)
+
+    def _replace_item(self, thread_id, item_id, replace, context: ChatContext) -> ThreadItem:
+        with transaction.atomic():
+            row = (
+                self._items(thread_id, context)
+                .select_for_update(of=("self",))
+                .filter(item_id=item_id)
+                .first()
+            )
+            if row is None:
+                raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
+            item = replace(item_from_data(row.data))
+            fields = self._item_fields(item)
+            row.type, row.data = fields["type"], fields["data"]
+            row.save(update_fields=["type", "data"])
+        context.owned_threads.add(thread_id)
+        return item
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: ChatContext) -> None:
         await self._own(thread_id, context)

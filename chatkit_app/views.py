@@ -106,11 +106,11 @@ async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
     if getattr(user_input, "attachments", None):
         return error(400, AttachmentsNotSupported.message)
 
-    context = ChatContext(user=user, request=request)
+    context = ChatContext(user=user)
     thread_id = getattr(parsed.params, "thread_id", None)
     what = f"{parsed.type}, thread {thread_id}" if thread_id else parsed.type
     try:
-        result = await get_chat_server().process(body, context)
+        result = await get_chat_server().process_request(parsed, context)
         if not isinstance(result, StreamingResult):
             return HttpResponse(result.json, content_type="application/json")
         # Run up to the first event before answering, so that a thread or item the

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from taskboard.models import Task
-from taskboard.schemas import user_display_name
+from taskboard.people import user_display_name
 from taskboard.transitions import Transition, available_transitions
 
 WIDGETS_DIR = settings.BASE_DIR / "widgets"
@@ -32,13 +32,13 @@ STATUS_COLORS = {
     Task.Status.REVIEW: "warning",
     Task.Status.DONE: "success",
 }
-# Forward moves are the primary button; moves back are secondary.
+# (style, color) of a move's button, by its tone in transitions.py: forward moves
+# are the primary button; moves back are secondary.
 BUTTON_STYLES = {
-    "start": ("primary", "primary"),
-    "submit": ("primary", "primary"),
-    "approve": ("primary", "success"),
-    "reject": ("secondary", "danger"),
-    "reopen": ("secondary", "secondary"),
+    "forward": ("primary", "primary"),
+    "finish": ("primary", "success"),
+    "refuse": ("secondary", "danger"),
+    "back": ("secondary", "secondary"),
 }
 
 
@@ -81,7 +81,7 @@ def action_type(transition: Transition) -> str:
 
 
 def _button(transition: Transition) -> dict[str, str]:
-    style, color = BUTTON_STYLES[transition.action]
+    style, color = BUTTON_STYLES[transition.tone]
     return {
         "type": action_type(transition),
         "label": transition.label,

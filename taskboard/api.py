@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from taskboard import selectors, services
 from taskboard.models import Task, TaskEvent
+from taskboard.people import user_display_name
 from taskboard.schemas import (
     ErrorOut,
     MeOut,
@@ -16,7 +17,6 @@ from taskboard.schemas import (
     TaskOut,
     TaskUpdateIn,
     TransitionIn,
-    user_display_name,
 )
 from taskboard.transitions import transitions_for_user, user_can_approve
 
@@ -124,4 +124,3 @@ def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn):
 
 
 api.add_router("/tasks", tasks_router)
-api.add_router("/entities", "chatkit_app.entities.router")

@@ -1,10 +1,18 @@
-"""Push task changes to every open board, once the change is committed."""
+"""Send task changes to every open board over the channel layer.
+
+`signals.py` decides when (after the commit of any change to a task row); this
+module decides what the boards receive: `task.changed` with the task as the API
+shows it, or `task.deleted` with its id.
+"""
 
 import json
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+from taskboard.schemas import TaskOut
+from taskboard.selectors import task_get
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +36,10 @@ def _send(payload: dict) -> None:
 
 
 def broadcast_task_changed(task_id: int) -> None:
-    from taskboard.selectors import task_get_payload
-
-    payload = task_get_payload(task_id=task_id)
-    if payload is not None:
-        _send({"type": "task.changed", "task": payload})
+    # Read after the commit, so the boards see what the database holds.
+    task = task_get(task_id=task_id)
+    if task is not None:
+        _send({"type": "task.changed", "task": TaskOut.from_orm(task).model_dump(mode="json")})
 
 
 def broadcast_task_deleted(task_id: int) -> None:

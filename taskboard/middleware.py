@@ -37,37 +37,37 @@ class OnEventLoop:
         return response
 
 
-class SecurityMiddleware(OnEventLoop, security.SecurityMiddleware):
+class EventLoopSecurityMiddleware(OnEventLoop, security.SecurityMiddleware):
     pass
 
 
-class SessionMiddleware(OnEventLoop, sessions.SessionMiddleware):
+class EventLoopSessionMiddleware(OnEventLoop, sessions.SessionMiddleware):
     def response_needs_thread(self, request) -> bool:
         # Only a changed session (or SESSION_SAVE_EVERY_REQUEST) is written.
         session = getattr(request, "session", None)
         return session is not None and (session.modified or settings.SESSION_SAVE_EVERY_REQUEST)
 
 
-class CommonMiddleware(OnEventLoop, common.CommonMiddleware):
+class EventLoopCommonMiddleware(OnEventLoop, common.CommonMiddleware):
     pass
 
 
-class CsrfViewMiddleware(OnEventLoop, csrf.CsrfViewMiddleware):
+class EventLoopCsrfViewMiddleware(OnEventLoop, csrf.CsrfViewMiddleware):
     async def process_view(self, request, callback, callback_args, callback_kwargs):
         # Reads cookies, headers and the body Django has already received.
         return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
-class AuthenticationMiddleware(OnEventLoop, auth.AuthenticationMiddleware):
+class EventLoopAuthenticationMiddleware(OnEventLoop, auth.AuthenticationMiddleware):
     pass  # sets a lazy request.user and request.auser(); neither is loaded here
 
 
-class MessageMiddleware(OnEventLoop, messages.MessageMiddleware):
+class EventLoopMessageMiddleware(OnEventLoop, messages.MessageMiddleware):
     def response_needs_thread(self, request) -> bool:
         # Messages that were read or added may be stored in (and read from) the session.
         storage = getattr(request, "_messages", None)
         return storage is not None and (storage.used or storage.added_new)
 
 
-class XFrameOptionsMiddleware(OnEventLoop, clickjacking.XFrameOptionsMiddleware):
+class EventLoopXFrameOptionsMiddleware(OnEventLoop, clickjacking.XFrameOptionsMiddleware):
     pass

@@ -8,13 +8,10 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from taskboard.models import Task
+from taskboard.people import user_display_name
 from taskboard.transitions import TRANSITIONS
 
 TransitionAction = Enum("TransitionAction", {name: name for name in TRANSITIONS}, type=str)
-
-
-def user_display_name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class UserOut(Schema):

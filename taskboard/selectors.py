@@ -1,10 +1,9 @@
-"""Reads of tasks and people; every query the views, API and agent tools need."""
+"""Reads of tasks and people: every query the views, the API, the board and the chat need."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from taskboard.models import Task
-from taskboard.schemas import TaskOut
 
 
 def task_list(
@@ -30,15 +29,6 @@ def task_get(*, task_id: int) -> Task | None:
     return Task.objects.select_related("assignee", "created_by").filter(pk=task_id).first()
 
 
-def task_payload(task: Task) -> dict:
-    return TaskOut.from_orm(task).model_dump(mode="json")
-
-
-def task_get_payload(*, task_id: int) -> dict | None:
-    task = task_get(task_id=task_id)
-    return None if task is None else task_payload(task)
-
-
 def user_search(*, query: str, limit: int = 10):
     users = get_user_model().objects.filter(is_active=True)
     if query:
@@ -48,3 +38,18 @@ def user_search(*, query: str, limit: int = 10):
             | Q(last_name__icontains=query)
         )
     return users.order_by("username")[:limit]
+
+
+def tasks_by_id(task_ids) -> dict[int, Task]:
+    """The tasks with these ids that still exist, by id."""
+    return {
+        task.pk: task for task in Task.objects.select_related("assignee").filter(pk__in=task_ids)
+    }
+
+
+def active_user(*, user_id: int | None = None, username: str | None = None):
+    """The active person with this id, or this username (any case); None if nobody."""
+    people = get_user_model().objects.filter(is_active=True)
+    if user_id is not None:
+        return people.filter(pk=user_id).first()
+    return people.filter(username__iexact=username).first()

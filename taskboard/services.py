@@ -10,10 +10,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
-from taskboard.broadcast import broadcast_task_changed
 from taskboard.models import Task, TaskEvent
 from taskboard.transitions import TRANSITIONS, Transition, user_can_approve
 
@@ -79,7 +79,16 @@ def task_transition(*, task_id: int, action: str, actor: AbstractBaseUser, sourc
             to_status=transition.to_status,
             source=source,
         )
-        transaction.on_commit(lambda: broadcast_task_changed(task_id))
+        # QuerySet.update() sends no signal; this is the row's save, so it is announced
+        # like any other (signals.py broadcasts it once the transaction commits).
+        post_save.send(
+            sender=Task,
+            instance=task,
+            created=False,
+            update_fields=frozenset({"status", "updated_at"}),
+            raw=False,
+            using=router.db_for_write(Task),
+        )
     return task
 
 

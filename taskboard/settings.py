@@ -49,14 +49,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Django's own middleware, with the hooks that do no I/O run on the event loop
     # instead of the shared sync thread (taskboard/middleware.py).
-    "taskboard.middleware.SecurityMiddleware",
+    "taskboard.middleware.EventLoopSecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
-    "taskboard.middleware.SessionMiddleware",
-    "taskboard.middleware.CommonMiddleware",
-    "taskboard.middleware.CsrfViewMiddleware",
-    "taskboard.middleware.AuthenticationMiddleware",
-    "taskboard.middleware.MessageMiddleware",
-    "taskboard.middleware.XFrameOptionsMiddleware",
+    "taskboard.middleware.EventLoopSessionMiddleware",
+    "taskboard.middleware.EventLoopCommonMiddleware",
+    "taskboard.middleware.EventLoopCsrfViewMiddleware",
+    "taskboard.middleware.EventLoopAuthenticationMiddleware",
+    "taskboard.middleware.EventLoopMessageMiddleware",
+    "taskboard.middleware.EventLoopXFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "taskboard.urls"

@@ -1,4 +1,15 @@
-"""Broadcast saves and deletes that bypass the services (admin edits, shell, fixtures)."""
+"""The one way task changes reach the open boards, whatever made them.
+
+Every write to a task row sends Django's `post_save` or `post_delete`: the services
+(API, chat tools, widget buttons, admin actions) through `Task.save()`, or, for the
+transition's conditional UPDATE, by sending `post_save` themselves; admin edit
+forms, the shell and scripts through `save()` and `delete()`. The receivers below
+broadcast each change once its transaction commits, and never a rolled-back one.
+
+Not covered, as Django sends no signal for them: `QuerySet.update()`,
+`bulk_create()` and `bulk_update()` outside the services, and fixtures (`raw`
+saves). A board that misses a change shows it after a reload.
+"""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -11,7 +22,8 @@ from taskboard.models import Task
 @receiver(post_save, sender=Task, dispatch_uid="taskboard.task_saved")
 def task_saved(sender, instance: Task, raw: bool = False, **kwargs) -> None:
     if not raw:
-        transaction.on_commit(lambda: broadcast_task_changed(instance.pk))
+        task_id = instance.pk
+        transaction.on_commit(lambda: broadcast_task_changed(task_id))
 
 
 @receiver(post_delete, sender=Task, dispatch_uid="taskboard.task_deleted")

@@ -1,4 +1,11 @@
-"""The task workflow: which action moves a task from which status, and who may use it."""
+"""The task workflow: which action moves a task from which status, and who may use it.
+
+`TRANSITIONS` is the one list of moves. The API, the admin's actions, the board's
+buttons, the chat's widgets and tools and the offline model's grammar all read it.
+Two places cannot: the widget templates' JSON schemas (widgets/*.widget) and the
+board's button styles (frontend/src/styles.css). A new move must be added there by
+hand; tests/taskboard/test_workflow_vocabulary.py checks each place follows this list.
+"""
 
 from dataclasses import dataclass
 
@@ -15,6 +22,8 @@ class Transition:
     from_status: str
     to_status: str
     needs_approver: bool
+    # How the move's button reads: "forward", "finish", "refuse" or "back".
+    tone: str
 
 
 TODO, IN_PROGRESS, REVIEW, DONE = Task.Status
@@ -22,12 +31,14 @@ TODO, IN_PROGRESS, REVIEW, DONE = Task.Status
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        # action, label, done_label, from, to, needs_approver
-        Transition("start", "Start", "Started", TODO, IN_PROGRESS, False),
-        Transition("submit", "Submit for review", "Submitted", IN_PROGRESS, REVIEW, False),
-        Transition("approve", "Approve", "Approved", REVIEW, DONE, True),
-        Transition("reject", "Reject", "Rejected", REVIEW, IN_PROGRESS, True),
-        Transition("reopen", "Reopen", "Reopened", DONE, TODO, True),
+        # action, label, done_label, from, to, needs_approver, tone
+        Transition("start", "Start", "Started", TODO, IN_PROGRESS, False, "forward"),
+        Transition(
+            "submit", "Submit for review", "Submitted", IN_PROGRESS, REVIEW, False, "forward"
+        ),
+        Transition("approve", "Approve", "Approved", REVIEW, DONE, True, "finish"),
+        Transition("reject", "Reject", "Rejected", REVIEW, IN_PROGRESS, True, "refuse"),
+        Transition("reopen", "Reopen", "Reopened", DONE, TODO, True, "back"),
     )
 }
 

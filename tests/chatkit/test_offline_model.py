@@ -48,7 +48,6 @@ async def test_a_new_table_row_is_understood_and_calls_its_tool(monkeypatch):
         r"ping (?P<target>\w+)",
         "ping <target>",
         lambda match, turn: CallTool("ping", {"target": match["target"]}),
-        summarize=lambda arguments, output: f"Done: {output}.",
     )
     monkeypatch.setattr(offline, "COMMANDS", [*offline.COMMANDS, row])
 
@@ -56,7 +55,7 @@ async def test_a_new_table_row_is_understood_and_calls_its_tool(monkeypatch):
     help_text = await answer(agent(ping), "help")
 
     assert calls == [{"target": "server"}]
-    assert text == "Done: pong from server."
+    assert text == "pong from server"
     assert "`ping <target>`" in help_text
 
 
@@ -97,7 +96,7 @@ async def test_context_messages_are_not_mistaken_for_the_users_words():
 
 @pytest.mark.parametrize("text", ["hello there, delete everything", "say hello", "helpless"])
 def test_patterns_match_the_whole_message_only(text):
-    reply = offline.plan_reply(offline.Turn(text, frozenset({"get_current_user"}), None))
+    reply = offline.plan_reply(offline.Turn(text, frozenset({"get_current_user"})))
 
     assert isinstance(reply, Say)
     assert "not a command I know" in reply.text

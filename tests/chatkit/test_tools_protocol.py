@@ -224,6 +224,6 @@ async def test_a_user_message_item_is_stored_for_every_command(chat):
 def test_the_show_more_message_of_the_chat_panel_pages_the_list(text, arguments):
     tools = frozenset({"list_tasks"})
 
-    reply = offline.plan_reply(offline.Turn(text, tools, None))
+    reply = offline.plan_reply(offline.Turn(text, tools))
 
     assert reply == offline.CallTool("list_tasks", arguments)

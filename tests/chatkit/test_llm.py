@@ -4,7 +4,7 @@ import pytest
 from agents import OpenAIChatCompletionsModel, OpenAIResponsesModel, trace
 from agents.tracing.traces import NoOpTrace
 
-from chatkit_app.models_provider import chat_model, configure_tracing
+from chatkit_app.llm import chat_model, configure_tracing
 from chatkit_app.offline import OfflineModel
 
 

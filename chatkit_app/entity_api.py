@@ -1,4 +1,6 @@
-"""@mention entities for the chat composer: tasks and people, and task previews.
+"""The chat composer's @mentions as JSON endpoints: tasks and people, and task previews.
+
+Mounted on the JSON API at /api/entities by `taskboard/urls.py`.
 
 `GET /api/entities?q=` answers ChatKit's `entities.onTagSearch`; ids are
 `task:<id>` and `user:<id>`. `GET /api/entities/{id}/preview` answers
@@ -8,13 +10,13 @@
 import re
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from chatkit_app.widgets import build_task_card
 from taskboard import selectors
-from taskboard.schemas import ErrorOut, user_display_name
+from taskboard.people import user_display_name
+from taskboard.schemas import ErrorOut
 
 router = Router(tags=["entities"])
 
@@ -99,7 +101,7 @@ def entity_preview(request: HttpRequest, entity_id: str):
         return Status(400, {"detail": "Entity ids look like task:<id> or user:<id>."})
     kind, pk = parsed
     if kind == "user":
-        if not get_user_model().objects.filter(pk=pk, is_active=True).exists():
+        if selectors.active_user(user_id=pk) is None:
             return Status(404, {"detail": f"No person with id {pk}."})
         return Status(200, {"preview": None})
     task = selectors.task_get(task_id=pk)

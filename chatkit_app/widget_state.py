@@ -1,0 +1,190 @@
+"""What each task widget in a thread shows, kept as data beside the widget.
+
+A button pressed on a widget must re-render that widget: the same tasks, in the same
+order, under the same title and note, with "Show more" leading to the same page.
+That is recorded when the widget is first shown, as the `state` of a
+`TaskWidgetItem` (ChatKit's `WidgetItem` plus `state`), and read back from the item
+the button was pressed on. Nothing is recovered from the rendered widget, so a
+template can change freely.
+
+The store keeps `state` in the item's row (`item_data`, `item_from_data`). It never
+reaches the client: the field is left out of every serialisation of the item.
+
+This module is the only one that writes or reads a state: the `show_*` functions
+render a widget and its state together, `state_of` reads the state of an item,
+`rerender` shows a state again from the database, and `item_data` and
+`item_from_data` are how the store saves and loads it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from chatkit.types import ThreadItem, WidgetItem
+from chatkit.widgets import DynamicWidgetRoot
+from django.contrib.auth.models import AbstractBaseUser
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from chatkit_app import widgets
+from taskboard import selectors
+from taskboard.models import Task
+
+TaskId = Annotated[int, Field(gt=0, lt=2**63)]
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskListState(_State):
+    kind: Literal["task_list"] = "task_list"
+    task_ids: list[TaskId] = Field(max_length=widgets.PAGE_SIZE)
+    title: str
+    note: str = ""
+    # Where "Show more" leads: the list's status filter and the next page's offset.
+    status: Task.Status | None = None
+    next_offset: int | None = Field(None, gt=0)
+
+
+class TaskCardState(_State):
+    kind: Literal["task_card"] = "task_card"
+    task_id: TaskId
+
+
+class TaskFormState(_State):
+    kind: Literal["task_form"] = "task_form"
+
+
+WidgetState = Annotated[TaskListState | TaskCardState | TaskFormState, Field(discriminator="kind")]
+
+
+class TaskWidgetItem(WidgetItem):
+    """A widget item that remembers what it shows; see the module docstring."""
+
+    # Never serialised with the item: only `item_data` writes it, for the store.
+    state: WidgetState = Field(exclude=True)
+
+
+THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
+STATE_ADAPTER: TypeAdapter[Any] = TypeAdapter(WidgetState)
+
+
+def item_data(item: ThreadItem) -> dict[str, Any]:
+    """The item as the store keeps it: its JSON, and a task widget's state."""
+    data = item.model_dump(mode="json")
+    if isinstance(item, TaskWidgetItem):
+        data["state"] = item.state.model_dump(mode="json")
+    return data
+
+
+def item_from_data(data: dict[str, Any]) -> ThreadItem:
+    """The stored item; a task widget comes back with the state it was shown with."""
+    item = THREAD_ITEM_ADAPTER.validate_python(data)
+    if isinstance(item, WidgetItem) and "state" in data:
+        try:
+            state = STATE_ADAPTER.validate_python(data["state"])
+        except ValidationError:
+            return item  # a state this version cannot read: it shows, its buttons refuse
+        return TaskWidgetItem(**dict(item), state=state)
+    return item
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A rendered widget and the state it was rendered from."""
+
+    widget: DynamicWidgetRoot
+    state: TaskListState | TaskCardState | TaskFormState
+
+
+def show_task_list(
+    *,
+    tasks: list[Task],
+    user: AbstractBaseUser,
+    title: str = "Tasks",
+    status: str | None = None,
+    next_offset: int | None = None,
+    note: str = "",
+) -> Shown:
+    state = TaskListState(
+        task_ids=[task.pk for task in tasks],
+        title=title,
+        note=note,
+        status=status,
+        next_offset=next_offset,
+    )
+    return Shown(_list_widget(state, tasks, user), state)
+
+
+def _list_widget(state: TaskListState, tasks: list[Task], user: AbstractBaseUser):
+    return widgets.build_task_list(
+        tasks=tasks,
+        user=user,
+        title=state.title,
+        status=state.status,
+        next_offset=state.next_offset,
+        note=state.note,
+    )
+
+
+def show_task_card(task: Task, user: AbstractBaseUser, *, note: str = "") -> Shown:
+    return Shown(widgets.build_task_card(task, user, note=note), TaskCardState(task_id=task.pk))
+
+
+def show_task_form(
+    *,
+    people: list[Any],
+    values: Any = None,
+    errors: dict[str, Any] | None = None,
+) -> Shown:
+    values = values if isinstance(values, dict) else {}
+    widget = widgets.build_task_form(people=people, values=values, errors=errors)
+    return Shown(widget, TaskFormState())
+
+
+def state_of(item: Any) -> TaskListState | TaskCardState | TaskFormState | None:
+    """The state of a widget item shown by this app; None for any other item."""
+    return item.state if isinstance(item, TaskWidgetItem) else None
+
+
+def shows_task(state: Any, task_id: int) -> bool:
+    if isinstance(state, TaskListState):
+        return task_id in state.task_ids
+    return isinstance(state, TaskCardState) and state.task_id == task_id
+
+
+def rerender(state: Any, user: AbstractBaseUser, *, note: str = "") -> Shown | None:
+    """A list or card shown again with its tasks as they are now; None if none is left.
+
+    A card takes `note`; a list keeps its own note. Deleted tasks drop out of a list.
+    """
+    if isinstance(state, TaskCardState):
+        task = selectors.task_get(task_id=state.task_id)
+        return None if task is None else show_task_card(task, user, note=note)
+    if isinstance(state, TaskListState):
+        found = selectors.tasks_by_id(state.task_ids)
+        tasks = [found[task_id] for task_id in state.task_ids if task_id in found]
+        return Shown(_list_widget(state, tasks, user), state)
+    return None
+
+
+def new_item(shown: Shown, *, item_id: str, thread_id: str) -> TaskWidgetItem:
+    return TaskWidgetItem(
+        id=item_id,
+        thread_id=thread_id,
+        created_at=datetime.now(),
+        widget=shown.widget,
+        state=shown.state,
+    )
+
+
+def replacement(item: WidgetItem, shown: Shown) -> TaskWidgetItem:
+    """`item` showing `shown` instead, in the same place in the thread."""
+    return TaskWidgetItem(
+        id=item.id,
+        thread_id=item.thread_id,
+        created_at=item.created_at,
+        widget=shown.widget,
+        copy_text=item.copy_text,
+        state=shown.state,
+    )
