@@ -18,6 +18,7 @@ env = environ.Env(
     DJANGO_CSRF_TRUSTED_ORIGINS=(list, []),
     DJANGO_LOG_LEVEL=(str, "INFO"),
     CHATKIT_DOMAIN_KEY=(str, "domain_pk_localhost_dev"),
+    CHATKIT_UI=(str, "auto"),
 )
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -207,6 +208,14 @@ CHATKIT_MODEL_TIMEOUT = env.float("CHATKIT_MODEL_TIMEOUT", default=60.0)
 if CHATKIT_MODEL_TIMEOUT <= 0:
     raise ImproperlyConfigured(f"CHATKIT_MODEL_TIMEOUT={CHATKIT_MODEL_TIMEOUT}: use seconds > 0.")
 CHATKIT_DOMAIN_KEY = env("CHATKIT_DOMAIN_KEY")
+# Which chat panel the page shows: "auto" (OpenAI's when its CDN script arrives in
+# time, else the built-in one), "builtin" (never requests the CDN) or "openai".
+CHATKIT_UI_CHOICES = ("auto", "builtin", "openai")
+CHATKIT_UI = env("CHATKIT_UI").strip().lower()
+if CHATKIT_UI not in CHATKIT_UI_CHOICES:
+    raise ImproperlyConfigured(
+        f"CHATKIT_UI must be one of {', '.join(CHATKIT_UI_CHOICES)}; got {CHATKIT_UI!r}."
+    )
 
 LOGGING = {
     "version": 1,

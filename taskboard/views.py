@@ -27,6 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "frontend_built": manifest.exists(),
             "chatkit_domain_key": settings.CHATKIT_DOMAIN_KEY,
+            "chatkit_ui": settings.CHATKIT_UI,
         },
     )
 

@@ -15,6 +15,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -36,6 +37,17 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "taskboard-demo"
 CHATKIT_CDN = "https://cdn.platform.openai.com/**"
+
+
+# The first test of a module also waits for its server (migrate, seed, start),
+# which on a busy two-core machine can take longer than the suite's 120 s.
+BROWSER_TEST_TIMEOUT = 240
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
 
 
 @dataclass
@@ -68,8 +80,8 @@ def _admin_dsn(url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 
-@pytest.fixture(scope="package")
-def browser_database_url() -> Iterator[str]:
+@contextmanager
+def _fresh_database() -> Iterator[str]:
     """A database of its own, so the server never shares pytest-django's test database."""
     configured = os.environ.get("DATABASE_URL", "")
     if _is_postgres(configured):
@@ -91,6 +103,12 @@ def browser_database_url() -> Iterator[str]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="package")
+def browser_database_url() -> Iterator[str]:
+    with _fresh_database() as url:
+        yield url
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -103,19 +121,26 @@ def _manage(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
 
 
-@pytest.fixture(scope="package")
-def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
+@contextmanager
+def run_live_app(
+    database_url: str, log_dir: Path, *, migrate: bool = True, **settings: str
+) -> Iterator[LiveApp]:
+    """Daphne on a free port over `database_url` (migrated and seeded unless told
+    not to), with `settings` added to the environment."""
     assert MANIFEST.exists(), "The frontend is not built: run `make setup` (npm ci, npm run build)."
-    env = {**os.environ, "DATABASE_URL": browser_database_url}
+    env = {**os.environ, "DATABASE_URL": database_url}
     env.setdefault("DJANGO_DEBUG", "True")
-    # The chat is not exercised here: keep any real model out of it.
+    # Keep any real model out of the chat unless a test points it at a stand-in.
     env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
     env["CHATKIT_MODEL"] = "offline"
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
+    env.update(settings)
+    if migrate:
+        _manage(env, "migrate", "--noinput")
+        _manage(env, "seed_demo")
 
     port = _free_port()
-    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    log = log_dir / "daphne.log"
     with log.open("w") as out:
         server = subprocess.Popen(
             [
@@ -137,15 +162,17 @@ def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
     app = LiveApp(url=f"http://127.0.0.1:{port}", log=log)
     try:
         deadline = time.monotonic() + 90  # a busy CI machine loads the app slowly
-        while True:
-            assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
-            try:
-                if httpx.get(f"{app.url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"Daphne did not come up:\n{app.log_tail()}"
-            time.sleep(0.2)
+        # One client for the polling: each httpx.get would build an SSL context anew.
+        with httpx.Client(timeout=2) as client:
+            while True:
+                assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
+                try:
+                    if client.get(f"{app.url}/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"Daphne did not come up:\n{app.log_tail()}"
+                time.sleep(0.2)
         yield app
     finally:
         server.send_signal(signal.SIGTERM)
@@ -154,6 +181,16 @@ def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="package")
+def live_app(browser_database_url: str, tmp_path_factory) -> Iterator[LiveApp]:
+    """The app with the official panel only (CHATKIT_UI=openai): the board tests
+    check what the page does when OpenAI's CDN is unreachable."""
+    with run_live_app(
+        browser_database_url, tmp_path_factory.mktemp("daphne"), CHATKIT_UI="openai"
+    ) as app:
+        yield app
 
 
 # Package scope: Playwright's sync API keeps an event loop running in the main

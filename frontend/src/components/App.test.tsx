@@ -48,7 +48,7 @@ async function renderApp(api: ReturnType<typeof fakeApi>) {
   render(
     <App
       api={api as unknown as Api}
-      config={{ domainKey: "domain_pk_test", logoutUrl: "/accounts/logout/" }}
+      config={{ domainKey: "domain_pk_test", logoutUrl: "/accounts/logout/", chatkitUi: "openai" }}
     />,
   );
   await screen.findByText("Signed in as", { exact: false });

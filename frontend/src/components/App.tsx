@@ -111,6 +111,7 @@ export function App({ api, config }: AppProps) {
           <ChatKitPanel
             api={api}
             domainKey={config.domainKey}
+            ui={config.chatkitUi}
             selectTask={selectTask}
             showAssignee={showAssignee}
             refreshBoard={board.refresh}

@@ -1,10 +1,23 @@
 import { act, render, screen } from "@testing-library/react";
 
 import type { Api } from "../lib/api";
-import { CHATKIT_LOAD_TIMEOUT_MS } from "../lib/config";
+import { CHATKIT_LOAD_TIMEOUT_MS, type ChatKitUi } from "../lib/config";
 import { ChatKitPanel } from "./ChatKitPanel";
 
 const api = { searchEntities: vi.fn(), entityPreview: vi.fn() } as unknown as Api;
+
+function renderPanel(ui: ChatKitUi) {
+  return render(
+    <ChatKitPanel
+      api={api}
+      domainKey="domain_pk_test"
+      ui={ui}
+      selectTask={vi.fn()}
+      showAssignee={vi.fn()}
+      refreshBoard={vi.fn()}
+    />,
+  );
+}
 
 describe("ChatKitPanel", () => {
   beforeEach(() => {
@@ -15,16 +28,8 @@ describe("ChatKitPanel", () => {
     vi.useRealTimers();
   });
 
-  it("says plainly that the chat did not load, and that the board still works", async () => {
-    render(
-      <ChatKitPanel
-        api={api}
-        domainKey="domain_pk_test"
-        selectTask={vi.fn()}
-        showAssignee={vi.fn()}
-        refreshBoard={vi.fn()}
-      />,
-    );
+  it("with CHATKIT_UI=openai says plainly that the chat did not load, and that the board still works", async () => {
+    renderPanel("openai");
     expect(screen.getByRole("status")).toHaveTextContent("Loading the assistant");
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
 
@@ -36,6 +41,33 @@ describe("ChatKitPanel", () => {
     expect(alert).toHaveTextContent("The chat assistant could not load");
     expect(alert).toHaveTextContent("cdn.platform.openai.com");
     expect(alert).toHaveTextContent("The board still works");
+    expect(screen.queryByTestId("builtin-chat")).not.toBeInTheDocument();
     expect(console.error).toHaveBeenCalled();
+  });
+
+  it("with CHATKIT_UI=auto falls back to the built-in panel when the CDN element never arrives", async () => {
+    renderPanel("auto");
+    expect(screen.getByRole("status")).toHaveTextContent("Loading the assistant");
+    expect(screen.queryByTestId("builtin-chat")).not.toBeInTheDocument();
+
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(CHATKIT_LOAD_TIMEOUT_MS);
+    });
+
+    expect(screen.getByTestId("builtin-chat")).toBeInTheDocument();
+    expect(screen.getByText("What should we get done?")).toBeInTheDocument();
+    expect(screen.queryByText("The chat assistant could not load")).not.toBeInTheDocument();
+  });
+
+  it("with CHATKIT_UI=builtin shows the built-in panel at once, with the options' start screen", () => {
+    renderPanel("builtin");
+    expect(screen.getByTestId("builtin-chat")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /Show my tasks/ })).toBeInTheDocument();
+    expect(screen.getByRole("textbox", { name: "Message" })).toHaveAttribute(
+      "placeholder",
+      "Ask about tasks, or type @ to mention one",
+    );
+    expect(screen.queryByText("Loading the assistant…")).not.toBeInTheDocument();
+    expect(console.error).not.toHaveBeenCalled();
   });
 });

@@ -1,16 +1,19 @@
-import { ChatKit, useChatKit } from "@openai/chatkit-react";
+import { ChatKit, useChatKit, type UseChatKitOptions } from "@openai/chatkit-react";
 import { useEffect, useMemo, useState } from "react";
 
+import { BuiltinChatPanel } from "../chat/BuiltinChatPanel";
 import { createChatKitBridge } from "../chatkit/bridge";
 import { buildChatKitOptions } from "../chatkit/options";
 import { useChatKitScript } from "../hooks/useChatKitScript";
 import type { Api } from "../lib/api";
-import { CHATKIT_SCRIPT_URL } from "../lib/config";
+import { CHATKIT_SCRIPT_URL, type ChatKitUi } from "../lib/config";
 import { createCsrfFetch } from "../lib/csrf";
 
 export interface ChatKitPanelProps {
   api: Api;
   domainKey: string;
+  /** `CHATKIT_UI`: which panel to show (see README, "Configuration"). */
+  ui: ChatKitUi;
   selectTask: (taskId: number) => void;
   showAssignee: (userId: number) => void;
   refreshBoard: () => void;
@@ -33,10 +36,15 @@ export function ChatUnavailable() {
   );
 }
 
-function ChatKitView(props: ChatKitPanelProps & { onError: (message: string) => void }) {
-  const { api, domainKey, selectTask, showAssignee, refreshBoard, onError } = props;
-  const [bridge] = useState(() => createChatKitBridge());
+type Bridge = ReturnType<typeof createChatKitBridge>;
 
+/** The one options object both panels take, and the bridge its handlers call back through. */
+function useChatKitOptions(
+  props: ChatKitPanelProps,
+  onError: (message: string) => void,
+): { options: UseChatKitOptions; bridge: Bridge } {
+  const { api, domainKey, selectTask, showAssignee, refreshBoard } = props;
+  const [bridge] = useState(() => createChatKitBridge());
   const options = useMemo(
     () =>
       buildChatKitOptions({
@@ -53,6 +61,10 @@ function ChatKitView(props: ChatKitPanelProps & { onError: (message: string) => 
       }),
     [api, bridge, domainKey, selectTask, showAssignee, refreshBoard, onError],
   );
+  return { options, bridge };
+}
+
+function OfficialChatKit({ options, bridge }: { options: UseChatKitOptions; bridge: Bridge }) {
   const chatkit = useChatKit(options);
 
   useEffect(() => {
@@ -65,17 +77,26 @@ function ChatKitView(props: ChatKitPanelProps & { onError: (message: string) => 
   return <ChatKit control={chatkit.control} className="chatkit" />;
 }
 
+/**
+ * The chat: OpenAI's `<openai-chatkit>` from the CDN, or the app's built-in panel
+ * (`frontend/src/chat/`), both driven by the same options and handlers.
+ */
 export function ChatKitPanel(props: ChatKitPanelProps) {
-  const scriptState = useChatKitScript();
+  const { ui } = props;
+  const scriptState = useChatKitScript(ui !== "builtin");
   const [error, setError] = useState<string | null>(null);
+  const { options, bridge } = useChatKitOptions(props, setError);
+
+  const builtin = ui === "builtin" || (ui === "auto" && scriptState === "failed");
+  const unavailable = ui === "openai" && scriptState === "failed";
 
   return (
-    <section className="chat-panel" aria-label="Assistant">
-      {scriptState === "failed" ? (
+    <section className="chat-panel" aria-label="Assistant" data-chat-ui={builtin ? "builtin" : ui}>
+      {unavailable ? (
         <ChatUnavailable />
       ) : (
         <>
-          {scriptState === "loading" && (
+          {!builtin && scriptState === "loading" && (
             <p className="chat-panel__loading" role="status">
               Loading the assistant…
             </p>
@@ -94,7 +115,11 @@ export function ChatKitPanel(props: ChatKitPanelProps) {
               </button>
             </div>
           )}
-          <ChatKitView {...props} onError={setError} />
+          {builtin ? (
+            <BuiltinChatPanel options={options} onReady={bridge.bind} />
+          ) : (
+            <OfficialChatKit options={options} bridge={bridge} />
+          )}
         </>
       )}
     </section>
