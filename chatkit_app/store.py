@@ -9,6 +9,9 @@ A write is one statement in the usual case: an INSERT for a new item, an UPDATE 
 one replaced in place.
 Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
 learn `has_more`.
+Items are stored as their JSON plus, for a task widget, the state it was shown with
+(`widget_state.item_data` / `item_from_data`). `replace_item` rewrites one item under
+its row lock, for a change that must happen once (a form submitted twice).
 """
 
 from collections.abc import Callable
@@ -21,14 +24,12 @@ from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from pydantic import TypeAdapter
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
 from chatkit_app.widget_state import item_data, item_from_data
 
 MAX_PAGE_SIZE = 100
-THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 TITLE_MAX_LENGTH = ChatThread._meta.get_field("title").max_length
 NUL = "\x00"
 
