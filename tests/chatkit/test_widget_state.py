@@ -89,7 +89,7 @@ async def test_a_button_rerenders_a_list_from_its_state_not_from_its_template(ch
 
     [again] = replaced_widgets(events)
     assert tree(again) == tree(listing)
-    assert tree(listing)["status"]["text"] == "Tasks in review"
+    assert tree(listing)["status"]["text"] == "Tasks in review · 22 tasks"
     assert buttons(listing)[-1] == ("Show more", "tasks.more", {"status": "review", "offset": 20})
     assert task_commands.REVIEW_NOTE_FOR_MEMBERS in texts(listing)
 

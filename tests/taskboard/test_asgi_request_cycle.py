@@ -85,10 +85,10 @@ async def test_a_message_survives_the_redirect_after_an_admin_action(staff):
     assert response.status_code == 302
     following = await client.get(response["Location"])
 
-    assert "Start: 1 task(s) updated." in following.content.decode()
+    assert "Start: 1 task updated." in following.content.decode()
     # Shown once: the message is gone on the page after.
     again = await client.get(response["Location"])
-    assert "Start: 1 task(s) updated." not in again.content.decode()
+    assert "Start: 1 task updated." not in again.content.decode()
     await task.arefresh_from_db()
     assert task.status == Task.Status.IN_PROGRESS
 
