@@ -1,6 +1,8 @@
+import contextlib
 import logging
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
 
 from taskboard.board_watch import watch
 from taskboard.broadcast import BOARD_GROUP
@@ -14,6 +16,17 @@ UNAVAILABLE_CLOSE_CODE = 4503
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
     """Pushes every committed task change to signed-in boards; clients only listen."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except (RedisError, OSError) as exc:
+            # The consumer's own channel could not be read (Redis went away under it,
+            # possibly before connect() ran): refuse or close the socket, so the board
+            # retries, instead of a 500 handshake or a crashed consumer.
+            logger.warning("Board socket closed, the channel layer is unreachable: %s", exc)
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": UNAVAILABLE_CLOSE_CODE})
 
     async def connect(self) -> None:
         user = self.scope.get("user")

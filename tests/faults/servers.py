@@ -239,6 +239,8 @@ def app_environment(database_url: str, redis_url: str, **extra: str) -> dict[str
         DJANGO_SECURE_COOKIES="0",
         DJANGO_LOG_LEVEL="INFO",
         CHATKIT_MODEL="offline",
+        # Modest pools: the scale-out test runs two processes on the shared server.
+        DJANGO_DB_POOL_SIZE="8",
         OPENAI_API_KEY="",
         OPENAI_BASE_URL="",
         PYTHONUNBUFFERED="1",
