@@ -78,4 +78,20 @@ class SubscriberWatch:
                 logger.info("Could not close a board socket: %s", exc)
 
 
-watch = SubscriberWatch()
+_watches: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SubscriberWatch]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def track(consumer) -> None:
+    """Watch `consumer` with the watch of the running event loop.
+
+    The Pub/Sub layer keeps one set of connections per event loop; a connection of
+    another loop (one that has ended) is not this loop's subscription, and must not
+    count as cut.
+    """
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None:
+        watch = _watches[loop] = SubscriberWatch()
+    watch.track(consumer)

@@ -4,7 +4,7 @@ import logging
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
-from taskboard.board_watch import watch
+from taskboard import board_watch
 from taskboard.broadcast import BOARD_GROUP
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=UNAVAILABLE_CLOSE_CODE)
             return
         await self.accept()
-        watch.track(self)
+        board_watch.track(self)
 
     async def disconnect(self, code: int) -> None:
         try:
