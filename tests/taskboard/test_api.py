@@ -147,6 +147,21 @@ def test_openapi_schema_and_docs_are_published(member_client):
     assert member_client.get("/api/docs").status_code == 200
 
 
+def test_openapi_schema_names_each_answer_once(member_client):
+    """Swagger UI refuses a schema with a key twice ("duplicated mapping key")."""
+
+    def no_duplicates(pairs):
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    schema = json.loads(
+        member_client.get("/api/openapi.json").content, object_pairs_hook=no_duplicates
+    )
+    answers = schema["paths"]["/api/tasks/{task_id}/transitions"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(answers)
+
+
 # --- creating and editing --------------------------------------------------------
 
 
