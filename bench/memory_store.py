@@ -6,9 +6,11 @@ Values are copied on the way in and out, as a store that serialises would behave
 callers may mutate what they load without changing what is stored.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 
@@ -95,6 +97,20 @@ class MemoryStore(Store[Any]):
         if item is None:
             raise NotFoundError(f"Item {item_id} not found")
         return item.model_copy(deep=True)
+
+    async def replace_item(
+        self,
+        thread_id: str,
+        item_id: str,
+        replace: Callable[[ThreadItem], ThreadItem],
+        context: Any,
+    ) -> ThreadItem:
+        """What the product's store offers widget actions: `replace(item)` takes the item's
+        place. `replace` does the domain's work (the ORM), so it runs on Django's sync thread."""
+        item = await self.load_item(thread_id, item_id, context)
+        replaced = await sync_to_async(replace)(item)
+        await self.save_item(thread_id, replaced, context)
+        return replaced
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: Any) -> None:
         self._state(thread_id, context).items.pop(item_id, None)
