@@ -5,7 +5,6 @@ import contextlib
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,14 +13,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.live_server import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -85,7 +80,7 @@ def test_make_run_runs_the_start_up_script():
 
 
 def test_run_says_where_the_app_is_and_who_to_sign_in_as_once_it_serves(tmp_path):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "scripts/run.py", "--port", str(port)],
         cwd=ROOT,
