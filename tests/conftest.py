@@ -39,6 +39,8 @@ def _release_test_database(django_db_setup, django_db_blocker):
         connection = connections["default"]
         if connection.vendor != "postgresql":
             return
+        if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+            return  # No test in this run used the database, so none was made.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
