@@ -221,7 +221,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"chatkit_stream_errors": {"()": "chatkit_app.logs.DropStreamErrors"}},
+    "filters": {
+        "chatkit_stream_errors": {"()": "chatkit_app.logs.DropStreamErrors"},
+        "once_a_minute": {"()": "taskboard.logs.OnceAMinute"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
@@ -231,6 +234,8 @@ LOGGING = {
         "django": {"handlers": []},
         # The /chatkit endpoint logs what chatkit's server would log with a traceback.
         "chatkit": {"filters": ["chatkit_stream_errors"]},
+        # While Redis is down, its Pub/Sub reader logs a traceback every second.
+        "channels_redis.pubsub": {"filters": ["once_a_minute"]},
         "taskboard": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
         "chatkit_app": {"level": env("DJANGO_LOG_LEVEL"), "propagate": True},
     },
