@@ -162,7 +162,8 @@ class DjangoStore(Store[ChatContext]):
             rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
             item_data = rows.values_list("data", flat=True).first()
             if item_data is not None:
-                found["item", thread_id, item_id] = item_from_data(item_data)
+                # Read ahead for a widget action: the button's sender.
+                found["item", thread_id, item_id] = item_from_data(item_data, sender=True)
         return found
 
     async def save_thread(self, thread: ThreadMetadata, context: ChatContext) -> None:
@@ -350,7 +351,7 @@ class DjangoStore(Store[ChatContext]):
             )
             if row is None:
                 raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
-            item = replace(item_from_data(row.data))
+            item = replace(item_from_data(row.data, sender=True))
             fields = self._item_fields(item)
             row.type, row.data = fields["type"], fields["data"]
             row.save(update_fields=["type", "data"])

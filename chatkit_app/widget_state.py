@@ -89,7 +89,7 @@ def item_data(item: ThreadItem) -> dict[str, Any]:
     return data
 
 
-def _task_widget_item(data: dict[str, Any]) -> TaskWidgetItem | None:
+def _task_widget_item(data: dict[str, Any], *, validate: bool) -> TaskWidgetItem | None:
     """A stored task widget, its widget keeping the stored JSON; None if it is not one."""
     tree = data.get("widget")
     if not (isinstance(tree, dict) and tree.get("type") in DYNAMIC_ROOTS):
@@ -97,16 +97,20 @@ def _task_widget_item(data: dict[str, Any]) -> TaskWidgetItem | None:
     try:
         state = STATE_ADAPTER.validate_python(data["state"])
         fields = {name: value for name, value in data.items() if name not in ("widget", "state")}
-        widget = widgets.template_widget(tree)
+        widget = widgets.template_widget(tree, validate=validate)
         return TaskWidgetItem.model_validate({**fields, "widget": widget, "state": state})
     except ValidationError:
         return None
 
 
-def item_from_data(data: dict[str, Any]) -> ThreadItem:
-    """The stored item; a task widget comes back with the state it was shown with."""
+def item_from_data(data: dict[str, Any], *, sender: bool = False) -> ThreadItem:
+    """The stored item; a task widget comes back with the state it was shown with.
+
+    `sender`: the item is a button's sender, about to be replaced; its widget's
+    components are not rebuilt (`widgets.template_widget(validate=False)`).
+    """
     if data.get("type") == "widget" and "state" in data:
-        item = _task_widget_item(data)
+        item = _task_widget_item(data, validate=not sender)
         if item is not None:
             return item
     # Any other item; and a state this version cannot read: it shows, its buttons refuse.

@@ -82,8 +82,10 @@ def data_check(name: str) -> Check:
 
 
 class TemplateWidget(DynamicWidgetRoot):
-    """A widget built from a template here, holding the JSON it serialises to."""
+    """A widget built from a template here, holding the tree it was built from, and the
+    JSON it serialises to once asked (`widget_json`)."""
 
+    _tree: dict[str, Any] | None = PrivateAttr(None)
     _json: dict[str, Any] | None = PrivateAttr(None)
 
 
@@ -124,17 +126,29 @@ def component_json(node: dict[str, Any]) -> dict[str, Any]:
     return dumped
 
 
-def template_widget(tree: dict[str, Any]) -> TemplateWidget:
-    """`tree` (a template's output, or a widget as stored) as a widget that knows its JSON."""
-    widget = TemplateWidget.model_validate(tree)
-    widget._json = component_json(tree)
+def template_widget(tree: dict[str, Any], *, validate: bool = True) -> TemplateWidget:
+    """`tree` (a template's output, or a widget as stored) as a widget that knows its JSON.
+
+    `validate=False` skips building the components' models, for a stored widget that is
+    only about to be replaced (a button's sender): its JSON stays right, its `children`
+    stay plain dicts.
+    """
+    if validate:
+        widget = TemplateWidget.model_validate(tree)
+    else:
+        widget = TemplateWidget.model_construct(**tree)
+    widget._tree = tree
     return widget
 
 
 def widget_json(widget: Any) -> dict[str, Any] | None:
     """The JSON of a widget built here (as `model_dump(exclude_none=True)` gives it); None
     for any other widget."""
-    return widget._json if isinstance(widget, TemplateWidget) else None
+    if not isinstance(widget, TemplateWidget) or widget._tree is None:
+        return None
+    if widget._json is None:
+        widget._json = component_json(widget._tree)
+    return widget._json
 
 
 def render(name: str, data: Mapping[str, Any]) -> TemplateWidget:
