@@ -232,19 +232,23 @@ def transition_task(
     if action not in TRANSITIONS:
         raise Refusal(f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}.")
     source = TaskEvent.Source.WIDGET if from_button else TaskEvent.Source.CHAT
+    # The widget's other tasks are read before the move: from the move to its commit
+    # (when the boards hear of it) there is only the widget to render and store.
+    shown = widget_state.shown_tasks(on_widget) if from_button else {}
     try:
         task = services.task_transition(task_id=task_id, action=action, actor=user, source=source)
     except services.TaskError as exc:
         if not from_button:
             raise Refusal(exc.message) from None
         text = f"{exc.message} Nothing changed."
+        # Read again: the refusal may come from a change made since (a task moved or gone).
         return Outcome(text, widget_state.rerender(on_widget, user), say=text)
     move = TRANSITIONS[action]
     note = f"{move.done_label} by {user_display_name(user)}."
     status = task.get_status_display().lower()
     return Outcome(
         f"{move.done_label} task #{task.pk} “{task.title}”; it is now {task.status}.",
-        widget_state.rerender(on_widget, user, note=note)
+        widget_state.rerender(on_widget, user, note=note, tasks={**shown, task.pk: task})
         if from_button
         else widget_state.show_task_card(task, user, note=note),
         say=f"{move.done_label} #{task.pk} “{task.title}”. It is now {status}.",

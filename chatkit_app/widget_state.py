@@ -181,18 +181,31 @@ def shows_task(state: Any, task_id: int) -> bool:
     return isinstance(state, TaskCardState) and state.task_id == task_id
 
 
-def rerender(state: Any, user: AbstractBaseUser, *, note: str = "") -> Shown | None:
-    """A list or card shown again with its tasks as they are now; None if none is left.
-
-    A card takes `note`; a list keeps its own note. Deleted tasks drop out of a list.
-    """
+def shown_tasks(state: Any) -> dict[int, Task]:
+    """The tasks a list or card shows, as the database has them now, by id."""
     if isinstance(state, TaskCardState):
         task = selectors.task_get(task_id=state.task_id)
+        return {} if task is None else {task.pk: task}
+    if isinstance(state, TaskListState):
+        return selectors.tasks_by_id(state.task_ids)
+    return {}
+
+
+def rerender(
+    state: Any, user: AbstractBaseUser, *, note: str = "", tasks: dict[int, Task] | None = None
+) -> Shown | None:
+    """A list or card shown again with its tasks as they are now; None if none is left.
+
+    `tasks`: the tasks as `shown_tasks` read them, when the caller has them already.
+    A card takes `note`; a list keeps its own note. Deleted tasks drop out of a list.
+    """
+    found = shown_tasks(state) if tasks is None else tasks
+    if isinstance(state, TaskCardState):
+        task = found.get(state.task_id)
         return None if task is None else show_task_card(task, user, note=note)
     if isinstance(state, TaskListState):
-        found = selectors.tasks_by_id(state.task_ids)
-        tasks = [found[task_id] for task_id in state.task_ids if task_id in found]
-        return Shown(_list_widget(state, tasks, user), state)
+        listed = [found[task_id] for task_id in state.task_ids if task_id in found]
+        return Shown(_list_widget(state, listed, user), state)
     return None
 
 
