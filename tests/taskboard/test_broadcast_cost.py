@@ -1,30 +1,31 @@
 """The broadcast after a change sends the row as it was saved: no query after the commit."""
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import sync_to_async
 
 from taskboard import broadcast, services
-from taskboard.broadcast import BOARD_GROUP
 from tests.factories import make_task
+from tests.taskboard.test_board_socket import connected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_transition_is_broadcast_without_reading_the_task_again(member, monkeypatch):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(BOARD_GROUP, channel)
-    task = make_task(title="Saved once")
+async def test_a_transition_is_broadcast_without_reading_the_task_again(
+    member_client, member, monkeypatch
+):
+    task = await sync_to_async(make_task)(title="Saved once")
+    board = await connected(member_client)
 
     def no_read(**kwargs):
         raise AssertionError("the broadcast read the task again")
 
     monkeypatch.setattr(broadcast, "task_get", no_read)
-    async_to_sync(layer.receive)(channel)  # the creation's message
-    services.task_transition(task_id=task.pk, action="start", actor=member, source="api")
+    await sync_to_async(services.task_transition)(
+        task_id=task.pk, action="start", actor=member, source="api"
+    )
 
-    message = async_to_sync(layer.receive)(channel)
-    assert '"status":"in_progress"' in message["text"]
-    assert f'"id":{task.pk}' in message["text"]
-    async_to_sync(layer.group_discard)(BOARD_GROUP, channel)
+    message = await board.receive_json_from(timeout=5)
+    assert message["type"] == "task.changed"
+    assert (message["task"]["id"], message["task"]["status"]) == (task.pk, "in_progress")
+    assert message["task"]["title"] == "Saved once"
+    await board.disconnect()
