@@ -23,7 +23,9 @@ import jsonschema
 from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from jinja2 import Environment, StrictUndefined
 from pydantic import PrivateAttr
+from pydantic_core import PydanticSerializationError, to_json
 
 from chatkit_app.widget_schema import Check, compile_schema
 from taskboard.models import Task
@@ -61,9 +63,29 @@ class WidgetDataError(ValueError):
     """The data does not match the widget template's schema."""
 
 
+def _to_json(value: Any, **kwargs: Any) -> str:
+    """`tojson`'s encoder: pydantic-core's (a tenth of `json.dumps`'s cost per value).
+
+    Jinja still makes the result safe to embed (`<`, `>`, `&` and `'` escaped); a
+    value it cannot encode (a lone surrogate) goes to `json.dumps` as before.
+    """
+    try:
+        return to_json(value).decode()
+    except (PydanticSerializationError, ValueError, TypeError):
+        return json.dumps(value, **kwargs)
+
+
+# chatkit's own template environment (`Environment(undefined=StrictUndefined)`), with
+# the faster encoder behind `tojson`; WidgetTemplate takes a compiled template.
+TEMPLATES = Environment(undefined=StrictUndefined)
+TEMPLATES.policies["json.dumps_function"] = _to_json
+TEMPLATES.policies["json.dumps_kwargs"] = {}
+
+
 @cache
 def load_template(name: str) -> WidgetTemplate:
-    return WidgetTemplate.from_file(str(WIDGETS_DIR / f"{name}.widget"))
+    definition = json.loads((WIDGETS_DIR / f"{name}.widget").read_text(encoding="utf-8"))
+    return WidgetTemplate({**definition, "template": TEMPLATES.from_string(definition["template"])})
 
 
 @cache
