@@ -106,12 +106,20 @@ class MemoryStore(Store[Any]):
         context: Any,
         *,
         then: Callable[[], Iterable[ThreadItem]] | None = None,
+        last: Callable[[], None] | None = None,
     ) -> ThreadItem:
         """What the product's store offers widget actions: `replace(item)` takes the item's
         place. `replace` does the domain's work (the ORM), so it runs on Django's sync thread.
         The items `then()` gives are added here too (chatkit adds them again: same ids)."""
         item = await self.load_item(thread_id, item_id, context)
-        replaced = await sync_to_async(replace)(item)
+
+        def replace_then_last(item: ThreadItem) -> ThreadItem:
+            replaced = replace(item)
+            if last is not None:
+                last()  # the domain's change (the ORM), before anything is kept here
+            return replaced
+
+        replaced = await sync_to_async(replace_then_last)(item)
         await self.save_item(thread_id, replaced, context)
         for new in then() if then is not None else ():
             await self.add_thread_item(thread_id, new, context)

@@ -39,6 +39,7 @@ from chatkit_app.forms import parse_form
 from chatkit_app.store import DjangoStore
 from chatkit_app.task_commands import Outcome, Refusal
 from chatkit_app.widget_state import TaskFormState
+from taskboard.services import TaskError
 from taskboard.transitions import TRANSITIONS
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ async def _replace_sender(
     thread: ThreadMetadata,
     sender: WidgetItem,
     context: ChatContext,
-    run: Callable[[ThreadItem], Outcome],
+    run: Callable[[ThreadItem], Outcome | tuple[Outcome, Callable[[], None]]],
     refused: str,
 ) -> list[ThreadStreamEvent]:
     """Run `run` on the sender as stored, in the store's transaction holding its row, and
@@ -113,21 +114,33 @@ async def _replace_sender(
     The sender re-rendered and the items the events add commit with whatever `run`
     wrote: a client that hangs up meanwhile still finds, in its thread, the buttons
     that now apply and what was said about the change. chatkit then stores the same
-    objects again, which the store recognises as written.
+    objects again, which the store recognises as written. `run` may instead return the
+    outcome and the function that makes the change: it is called after the widget and
+    the new items are written, last before the commit.
     """
     events: list[ThreadStreamEvent] = []
+    last: list[Callable[[], None]] = []
 
     def replace(item: ThreadItem) -> ThreadItem:
-        outcome = run(item)
+        result = run(item)
+        if isinstance(result, tuple):
+            outcome, make = result
+            last.append(make)
+        else:
+            outcome = result
         replaced = None if outcome.shown is None else widget_state.replacement(item, outcome.shown)
         events[:] = outcome_events(
             outcome, store=store, thread=thread, replaced=replaced, context=context
         )
         return item if replaced is None else replaced
 
+    def make_last() -> None:
+        for make in last:
+            make()
+
     try:
         await store.replace_item(
-            thread.id, sender.id, replace, context, then=lambda: new_items(events)
+            thread.id, sender.id, replace, context, then=lambda: new_items(events), last=make_last
         )
     except NotFoundError:
         raise Refusal(refused) from None
@@ -149,14 +162,39 @@ async def _transition(
     task_id = payload_task_id(payload)
     sender = _require_sender(sender, thread)
 
-    def move(item: ThreadItem) -> Outcome:
+    def move(item: ThreadItem, *, shown_first: bool = True):
+        state = widget_state.state_of(item)
+        if shown_first and state is not None:
+            # The widget is rendered and stored, then the move made, then the commit.
+            ahead = task_commands.transition_from_button(
+                user=context.user, task_id=task_id, action=action, on_widget=state
+            )
+            if ahead is not None:
+                return ahead
         return task_commands.transition_task(
-            user=context.user, task_id=task_id, action=action, on_widget=widget_state.state_of(item)
+            user=context.user, task_id=task_id, action=action, on_widget=state
         )
 
-    return await _replace_sender(
-        store=store, thread=thread, sender=sender, context=context, run=move, refused=NOT_IN_THREAD
-    )
+    try:
+        return await _replace_sender(
+            store=store,
+            thread=thread,
+            sender=sender,
+            context=context,
+            run=move,
+            refused=NOT_IN_THREAD,
+        )
+    except TaskError:
+        # The move was refused after all (made by someone else meanwhile): nothing was
+        # stored; the widget is shown again as the database has it, saying why.
+        return await _replace_sender(
+            store=store,
+            thread=thread,
+            sender=sender,
+            context=context,
+            run=lambda item: move(item, shown_first=False),
+            refused=NOT_IN_THREAD,
+        )
 
 
 async def _create(

@@ -329,6 +329,7 @@ class DjangoStore(Store[ChatContext]):
         context: ChatContext,
         *,
         then: Callable[[], Iterable[ThreadItem]] | None = None,
+        last: Callable[[], None] | None = None,
     ) -> ThreadItem:
         """Store `replace(item)` in place of the item, holding its row meanwhile.
 
@@ -336,11 +337,17 @@ class DjangoStore(Store[ChatContext]):
         with the new item, or, if it raises, neither does. Calls on one item take turns:
         each sees the item the one before it stored. NotFoundError if there is no item.
         `then()`, called after `replace`, gives new items to add to the thread in the
-        same transaction (what the chat says about the change).
+        same transaction (what the chat says about the change). `last()` runs after all
+        of that, just before the commit: a change the item already shows as made, so that
+        what others hear of at the commit follows it as closely as possible.
         """
-        return await sync_to_async(self._replace_item)(thread_id, item_id, replace, context, then)
+        return await sync_to_async(self._replace_item)(
+            thread_id, item_id, replace, context, then, last
+        )
 
-    def _replace_item(self, thread_id, item_id, replace, context: ChatContext, then) -> ThreadItem:
+    def _replace_item(
+        self, thread_id, item_id, replace, context: ChatContext, then, last
+    ) -> ThreadItem:
         added: list[ThreadItem] = []
         with transaction.atomic():
             row = (
@@ -360,6 +367,8 @@ class DjangoStore(Store[ChatContext]):
                 ChatItem(thread_id=row.thread_id, item_id=new.id, **self._item_fields(new))
                 for new in added
             )
+            if last is not None:
+                last()
         context.owned_threads.add(thread_id)
         for stored in (item, *added):
             context.written[stored.id] = stored

@@ -47,3 +47,39 @@ async def test_a_button_takes_four_trips_to_the_sync_thread(chat, trips):
     assert kinds.count("hidden_context_item") == 1
     assert kinds.count("assistant_message") == 1
     assert await TaskEvent.objects.filter(task_id=tasks[1].pk).acount() == 1
+
+
+async def test_a_move_made_meanwhile_is_refused_after_the_widget_was_rendered(
+    chat, user, monkeypatch
+):
+    # The widget is rendered as the move will leave it, then the move is made last
+    # before the commit. Should someone else make it in between, nothing is kept and
+    # the widget is shown again as the database has it.
+    from chatkit_app import widget_state
+
+    task = await Task.objects.acreate(title="Raced")
+    thread_id, events = await chat.create_thread("show tasks")
+    [widget] = streamed_widgets(events)
+    await Task.objects.filter(pk=task.pk).aupdate(status=Task.Status.IN_PROGRESS)
+    read = widget_state.shown_tasks
+    stale = []
+
+    def read_before_the_other_move(state):
+        tasks = read(state)
+        if not stale:  # the first read: as it stood before the other move
+            stale.append(True)
+            tasks[task.pk].status = Task.Status.TODO
+        return tasks
+
+    monkeypatch.setattr(widget_state, "shown_tasks", read_before_the_other_move)
+    events = await act(chat, thread_id, widget.id, "task.start", {"task_id": task.pk})
+
+    assert stale
+    assert assistant_texts(events) == [
+        f"Task #{task.pk} is in progress; start needs it to be to do. Nothing changed."
+    ]
+    assert effects(events) == []
+    assert await TaskEvent.objects.filter(task_id=task.pk).acount() == 0
+    kinds = [row.type async for row in ChatItem.objects.filter(thread_id=thread_id)]
+    assert kinds.count("hidden_context_item") == 0
+    assert kinds.count("assistant_message") == 1
