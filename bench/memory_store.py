@@ -6,7 +6,7 @@ Values are copied on the way in and out, as a store that serialises would behave
 callers may mutate what they load without changing what is stored.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,12 +104,25 @@ class MemoryStore(Store[Any]):
         item_id: str,
         replace: Callable[[ThreadItem], ThreadItem],
         context: Any,
+        *,
+        then: Callable[[], Iterable[ThreadItem]] | None = None,
+        last: Callable[[], None] | None = None,
     ) -> ThreadItem:
         """What the product's store offers widget actions: `replace(item)` takes the item's
-        place. `replace` does the domain's work (the ORM), so it runs on Django's sync thread."""
+        place. `replace` does the domain's work (the ORM), so it runs on Django's sync thread.
+        The items `then()` gives are added here too (chatkit adds them again: same ids)."""
         item = await self.load_item(thread_id, item_id, context)
-        replaced = await sync_to_async(replace)(item)
+
+        def replace_then_last(item: ThreadItem) -> ThreadItem:
+            replaced = replace(item)
+            if last is not None:
+                last()  # the domain's change (the ORM), before anything is kept here
+            return replaced
+
+        replaced = await sync_to_async(replace_then_last)(item)
         await self.save_item(thread_id, replaced, context)
+        for new in then() if then is not None else ():
+            await self.add_thread_item(thread_id, new, context)
         return replaced
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: Any) -> None:

@@ -367,6 +367,12 @@ def main() -> int:
         help="ASGI server for the product (uvicorn separates the server's share of a gap)",
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="processes of ours for the second 50-client run (1: skip it; default 2)",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -458,6 +464,27 @@ def main() -> int:
                 ref_port,
             )
             servers.extend([ours, reference])
+            if "actions" in server_phases and args.processes > 1:
+                # More processes of ours for the 50-client phase, sharing the database and
+                # Redis; the clients are spread over them in turn.
+                for number in range(2, args.processes + 1):
+                    port = free_port()
+                    extra = Server(
+                        f"{args.ours_server.capitalize()} {number}",
+                        [
+                            sys.executable,
+                            "-m",
+                            *[
+                                str(port) if part == str(ours_port) else part
+                                for part in ours_command
+                            ],
+                        ],
+                        env,
+                        workdir / f"{args.ours_server}-{number}.log",
+                        port,
+                    )
+                    servers.append(extra)
+                    plan.extra.setdefault("ours_more", []).append(extra)
             for server in servers:
                 server.start()
             asyncio.run(scenario.measure(report, counts, plan, ours, reference, server_phases))

@@ -15,7 +15,7 @@ check status and permission. A refusal changes nothing and says why in the chat.
 """
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -24,6 +24,8 @@ from chatkit.errors import CustomStreamError
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ClientEffectEvent,
+    ThreadItem,
+    ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
@@ -37,6 +39,7 @@ from chatkit_app.forms import parse_form
 from chatkit_app.store import DjangoStore
 from chatkit_app.task_commands import Outcome, Refusal
 from chatkit_app.widget_state import TaskFormState
+from taskboard.services import TaskError
 from taskboard.transitions import TRANSITIONS
 
 logger = logging.getLogger(__name__)
@@ -68,14 +71,16 @@ def outcome_events(
     *,
     store: DjangoStore,
     thread: ThreadMetadata,
-    sender: WidgetItem | None,
+    replaced: WidgetItem | None,
     context: ChatContext,
 ) -> list[ThreadStreamEvent]:
-    """The events that show a button's outcome, in the order the client expects them."""
+    """The events that show a button's outcome, in the order the client expects them.
+
+    `replaced` is the sender widget showing the outcome, when it changed.
+    """
     events: list[ThreadStreamEvent] = []
-    if outcome.shown is not None and sender is not None:
-        item = widget_state.replacement(sender, outcome.shown)
-        events.append(ThreadItemReplacedEvent(item=item))
+    if replaced is not None:
+        events.append(ThreadItemReplacedEvent(item=replaced))
     if outcome.context:
         events.append(
             hidden_context(store=store, thread=thread, context=context, content=outcome.context)
@@ -89,6 +94,62 @@ def outcome_events(
     return events
 
 
+def new_items(events: list[ThreadStreamEvent]) -> list[ThreadItem]:
+    """The items the events add to the thread (chatkit stores each `ThreadItemDoneEvent`'s)."""
+    return [event.item for event in events if isinstance(event, ThreadItemDoneEvent)]
+
+
+async def _replace_sender(
+    *,
+    store: DjangoStore,
+    thread: ThreadMetadata,
+    sender: WidgetItem,
+    context: ChatContext,
+    run: Callable[[ThreadItem], Outcome | tuple[Outcome, Callable[[], None]]],
+    refused: str,
+) -> list[ThreadStreamEvent]:
+    """Run `run` on the sender as stored, in the store's transaction holding its row, and
+    return the outcome's events.
+
+    The sender re-rendered and the items the events add commit with whatever `run`
+    wrote: a client that hangs up meanwhile still finds, in its thread, the buttons
+    that now apply and what was said about the change. chatkit then stores the same
+    objects again, which the store recognises as written. `run` may instead return the
+    outcome and the function that makes the change: it is called after the widget and
+    the new items are written, last before the commit.
+    """
+    events: list[ThreadStreamEvent] = []
+    last: list[Callable[[], None]] = []
+
+    def replace(item: ThreadItem) -> ThreadItem:
+        result = run(item)
+        if isinstance(result, tuple):
+            outcome, make = result
+            last.append(make)
+        else:
+            outcome = result
+        replaced = None if outcome.shown is None else widget_state.replacement(item, outcome.shown)
+        events[:] = outcome_events(
+            outcome, store=store, thread=thread, replaced=replaced, context=context
+        )
+        return item if replaced is None else replaced
+
+    def make_last() -> None:
+        for make in last:
+            make()
+
+    try:
+        await store.replace_item(
+            thread.id, sender.id, replace, context, then=lambda: new_items(events), last=make_last
+        )
+    except NotFoundError:
+        raise Refusal(refused) from None
+    return events
+
+
+NOT_IN_THREAD = "That button does not belong to a widget in this conversation; nothing changed."
+
+
 async def _transition(
     *,
     action: str,
@@ -97,28 +158,43 @@ async def _transition(
     thread: ThreadMetadata,
     store: DjangoStore,
     context: ChatContext,
-) -> tuple[Outcome, WidgetItem]:
+) -> list[ThreadStreamEvent]:
     task_id = payload_task_id(payload)
     sender = _require_sender(sender, thread)
-    outcomes: list[Outcome] = []
 
-    def move(item):
-        # Runs in the store's transaction: the move and the widget re-rendered after it
-        # commit together, so a client that hangs up while the move is being written
-        # still finds, in its thread, the buttons that now apply.
-        outcome = task_commands.transition_task(
-            user=context.user, task_id=task_id, action=action, on_widget=widget_state.state_of(item)
+    def move(item: ThreadItem, *, shown_first: bool = True):
+        state = widget_state.state_of(item)
+        if shown_first and state is not None:
+            # The widget is rendered and stored, then the move made, then the commit.
+            ahead = task_commands.transition_from_button(
+                user=context.user, task_id=task_id, action=action, on_widget=state
+            )
+            if ahead is not None:
+                return ahead
+        return task_commands.transition_task(
+            user=context.user, task_id=task_id, action=action, on_widget=state
         )
-        outcomes.append(outcome)
-        return item if outcome.shown is None else widget_state.replacement(item, outcome.shown)
 
     try:
-        await store.replace_item(thread.id, sender.id, move, context)
-    except NotFoundError:
-        raise Refusal(
-            "That button does not belong to a widget in this conversation; nothing changed."
-        ) from None
-    return outcomes[0], sender
+        return await _replace_sender(
+            store=store,
+            thread=thread,
+            sender=sender,
+            context=context,
+            run=move,
+            refused=NOT_IN_THREAD,
+        )
+    except TaskError:
+        # The move was refused after all (made by someone else meanwhile): nothing was
+        # stored; the widget is shown again as the database has it, saying why.
+        return await _replace_sender(
+            store=store,
+            thread=thread,
+            sender=sender,
+            context=context,
+            run=lambda item: move(item, shown_first=False),
+            refused=NOT_IN_THREAD,
+        )
 
 
 async def _create(
@@ -128,7 +204,7 @@ async def _create(
     thread: ThreadMetadata,
     store: DjangoStore,
     context: ChatContext,
-) -> tuple[Outcome, WidgetItem]:
+) -> list[ThreadStreamEvent]:
     sender = _require_sender(sender, thread)
     if not isinstance(widget_state.state_of(sender), TaskFormState):
         raise Refusal(ALREADY_SUBMITTED)
@@ -137,23 +213,25 @@ async def _create(
         outcome = await sync_to_async(task_commands.create_task)(
             user=context.user, fields=fields, errors=errors, form=payload
         )
-        return outcome, sender
-    outcomes: list[Outcome] = []
+        replaced = widget_state.replacement(sender, outcome.shown)
+        return outcome_events(
+            outcome, store=store, thread=thread, replaced=replaced, context=context
+        )
 
-    def create_once(item):
-        # Runs in the store's transaction, holding the form's row: of two submissions
-        # of one form, the second finds the card the first left and is refused.
+    def create_once(item: ThreadItem) -> Outcome:
+        # Of two submissions of one form, the second finds the card the first left.
         if not isinstance(widget_state.state_of(item), TaskFormState):
             raise Refusal(ALREADY_SUBMITTED)
-        outcome = task_commands.create_task(user=context.user, fields=fields, form=payload)
-        outcomes.append(outcome)
-        return widget_state.replacement(item, outcome.shown)
+        return task_commands.create_task(user=context.user, fields=fields, form=payload)
 
-    try:
-        await store.replace_item(thread.id, sender.id, create_once, context)
-    except NotFoundError:
-        raise Refusal(ALREADY_SUBMITTED) from None
-    return outcomes[0], sender
+    return await _replace_sender(
+        store=store,
+        thread=thread,
+        sender=sender,
+        context=context,
+        run=create_once,
+        refused=ALREADY_SUBMITTED,
+    )
 
 
 async def handle_action(
@@ -168,7 +246,7 @@ async def handle_action(
     payload = action.payload
     try:
         if action.type in TRANSITION_ACTIONS:
-            outcome, sender = await _transition(
+            events = await _transition(
                 action=TRANSITION_ACTIONS[action.type],
                 payload=payload,
                 sender=sender,
@@ -177,12 +255,15 @@ async def handle_action(
                 context=context,
             )
         elif action.type == CREATE_ACTION:
-            outcome, sender = await _create(
+            events = await _create(
                 payload=payload, sender=sender, thread=thread, store=store, context=context
             )
         elif action.type == SELECT_ACTION:
             outcome = await sync_to_async(task_commands.select_task)(
                 user=context.user, task_id=payload_task_id(payload)
+            )
+            events = outcome_events(
+                outcome, store=store, thread=thread, replaced=None, context=context
             )
         else:
             # Not a refusal of a known request but a request the chat has no handler
@@ -192,7 +273,5 @@ async def handle_action(
         logger.info("Refused %s in thread %s: %s", action.type, thread.id, exc)
         yield assistant_message(store=store, thread=thread, context=context, text=str(exc))
         return
-    for event in outcome_events(
-        outcome, store=store, thread=thread, sender=sender, context=context
-    ):
+    for event in events:
         yield event

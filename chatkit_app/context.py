@@ -19,6 +19,12 @@ class ChatContext:
     # request, so that one action does not look the owner up once per store call.
     # A context lives for one request and one user, which bounds what it remembers.
     owned_threads: set[str] = field(default_factory=set, compare=False, repr=False)
+    # Rows the store read ahead in one trip (`DjangoStore.prefetch`), taken by the
+    # first load that asks for them.
+    prefetched: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
+    # Items the store has written during this request, by id: the very objects, so that
+    # chatkit storing the same object again (from the events of a widget action) is free.
+    written: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def user_id(self) -> int:

@@ -15,36 +15,31 @@ import openai
 from agents import Model, RunConfig, Runner, RunResultStreaming, StreamEvent
 from chatkit.agents import AgentContext, stream_agent_response
 from chatkit.errors import CustomStreamError, StreamError
-from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
     Action,
     AssistantMessageItem,
-    ChatKitReq,
     FeedbackKind,
     SDKHiddenContextItem,
-    StreamingReq,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
-    ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
     UserMessageTagContent,
     UserMessageTextContent,
     WidgetItem,
-    is_streaming_req,
 )
-from pydantic import BaseModel
 
 from chatkit_app.actions import handle_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
 from chatkit_app.llm import chat_model, configure_logging, configure_tracing, tracing_enabled
-from chatkit_app.store import DjangoStore, aware
+from chatkit_app.sdk_workarounds import ServerWorkarounds
+from chatkit_app.store import DjangoStore
 
 logger = logging.getLogger(__name__)
 
@@ -84,21 +79,6 @@ def message_text(item: UserMessageItem) -> str:
 def thread_title(item: UserMessageItem) -> str:
     text = message_text(item) or "New chat"
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
-
-
-def zoned(obj: BaseModel) -> BaseModel:
-    """An event whose item or thread carries its `created_at` in UTC, as the store returns it.
-
-    chatkit stamps the items and threads it creates with naive local time; sent as
-    they are, the stream would disagree with `items.list` about the same item.
-    """
-    for name in ("item", "thread"):
-        inner = getattr(obj, name, None)
-        stamp = getattr(inner, "created_at", None)
-        if isinstance(stamp, datetime) and stamp.tzinfo is None:
-            update = {name: inner.model_copy(update={"created_at": aware(stamp)})}
-            obj = obj.model_copy(update=update)
-    return obj
 
 
 _END = object()
@@ -206,42 +186,13 @@ class AssistantMessageIds:
         return list(self.open.values())
 
 
-class TaskboardChatServer(ChatKitServer[ChatContext]):
+class TaskboardChatServer(ServerWorkarounds[ChatContext]):
     def __init__(self, store: DjangoStore | None = None, *, model: Model | None = None) -> None:
         super().__init__(store or DjangoStore())
         self.store: DjangoStore
         # None: pick the model from settings at every turn (see chatkit_app.llm).
         self.model = model
         self.converter = TaskboardThreadItemConverter()
-
-    def _serialize(self, obj: BaseModel) -> bytes:
-        return super()._serialize(zoned(obj))
-
-    async def _process_streaming_impl(
-        self, request: StreamingReq, context: ChatContext
-    ) -> AsyncIterator[ThreadStreamEvent]:
-        if isinstance(request, ThreadsRetryAfterItemReq):
-            # chatkit answers an item it cannot find with an empty stream; like every
-            # other unknown (or someone else's) id it is a 404, and only a user message
-            # can be answered again.
-            params = request.params
-            item = await self.store.load_item(params.thread_id, params.item_id, context)
-            if not isinstance(item, UserMessageItem):
-                raise ValueError(f"Item {params.item_id} is not a user message.")
-        async for event in super()._process_streaming_impl(request, context):
-            yield event
-
-    async def process_request(
-        self, request: ChatKitReq, context: ChatContext
-    ) -> StreamingResult | NonStreamingResult:
-        """`process()` for a request the endpoint has already parsed and checked.
-
-        `process()` takes the raw body and parses it again; the endpoint validates the
-        body once, to answer 400 itself, and hands the result here.
-        """
-        if is_streaming_req(request):
-            return StreamingResult(self._process_streaming(request, context))
-        return NonStreamingResult(await self._process_non_streaming(request, context))
 
     async def respond(
         self,

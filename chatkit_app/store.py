@@ -11,10 +11,17 @@ Pages are keyset scans over (`created_at`, `id`) that fetch `limit + 1` rows to
 learn `has_more`.
 Items are stored as their JSON plus, for a task widget, the state it was shown with
 (`widget_state.item_data` / `item_from_data`). `replace_item` rewrites one item under
-its row lock, for a change that must happen once (a form submitted twice).
+its row lock, for a change that must happen once (a form submitted twice), and can
+add the items that tell of the change in the same transaction.
+
+Each store call from async code is one trip to Django's sync thread, which every
+request of the process shares. A widget action takes three: `prefetch` (the thread
+and the widget), `replace_item` (the change, the widget and the new items), and the
+sign-in before them; chatkit then hands the same item objects back to be stored,
+which `context.written` recognises.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -132,8 +139,32 @@ class DjangoStore(Store[ChatContext]):
         context.owned_threads.add(thread_id)
 
     async def load_thread(self, thread_id: str, context: ChatContext) -> ThreadMetadata:
-        thread = await self._thread(thread_id, context)
-        return ThreadMetadata.model_validate(thread.data)
+        data = context.prefetched.pop(("thread", thread_id), None)
+        if data is None:
+            data = (await self._thread(thread_id, context)).data
+        return ThreadMetadata.model_validate(data)
+
+    async def prefetch(self, thread_id: str, item_id: str | None, context: ChatContext) -> None:
+        """Read the thread and one of its items in a single trip, for the next
+        `load_thread` and `load_item` of this request. Whatever is missing is left to
+        those calls, which answer NotFoundError as usual."""
+        found = await sync_to_async(self._prefetch)(thread_id, item_id, context)
+        context.prefetched.update(found)
+
+    def _prefetch(self, thread_id: str, item_id: str | None, context: ChatContext) -> dict:
+        thread = self._threads(context).filter(id=thread_id).values_list("data", flat=True)
+        thread_data = thread.first()
+        if thread_data is None:
+            return {}
+        context.owned_threads.add(thread_id)
+        found: dict[tuple, object] = {("thread", thread_id): thread_data}
+        if item_id is not None:
+            rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
+            item_data = rows.values_list("data", flat=True).first()
+            if item_data is not None:
+                # Read ahead for a widget action: the button's sender.
+                found["item", thread_id, item_id] = item_from_data(item_data, sender=True)
+        return found
 
     async def save_thread(self, thread: ThreadMetadata, context: ChatContext) -> None:
         check_title(thread.title)
@@ -243,7 +274,14 @@ class DjangoStore(Store[ChatContext]):
         context.owned_threads.discard(thread_id)
         return NotFoundError(f"Thread {thread_id} not found")
 
+    @staticmethod
+    def _written(item: ThreadItem, context: ChatContext) -> bool:
+        """This very item was stored during the request (by `replace_item`)."""
+        return context.written.get(item.id) is item
+
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
+        if self._written(item, context):
+            return
         await self._own(thread_id, context)
         fields = self._item_fields(item)
         if await self._insert_item(thread_id, item.id, fields):
@@ -254,6 +292,8 @@ class DjangoStore(Store[ChatContext]):
             raise self._gone(thread_id, context)
 
     async def save_item(self, thread_id: str, item: ThreadItem, context: ChatContext) -> None:
+        if self._written(item, context):
+            return
         await self._own(thread_id, context)
         fields = self._item_fields(item)
         # Replaced in place, keeping its position: usually one UPDATE (a widget after an action).
@@ -267,6 +307,9 @@ class DjangoStore(Store[ChatContext]):
             raise self._gone(thread_id, context)
 
     async def load_item(self, thread_id: str, item_id: str, context: ChatContext) -> ThreadItem:
+        prefetched = context.prefetched.pop(("item", thread_id, item_id), None)
+        if prefetched is not None:
+            return prefetched
         data = (
             await self._items(thread_id, context)
             .filter(item_id=item_id)
@@ -284,16 +327,28 @@ class DjangoStore(Store[ChatContext]):
         item_id: str,
         replace: Callable[[ThreadItem], ThreadItem],
         context: ChatContext,
+        *,
+        then: Callable[[], Iterable[ThreadItem]] | None = None,
+        last: Callable[[], None] | None = None,
     ) -> ThreadItem:
         """Store `replace(item)` in place of the item, holding its row meanwhile.
 
         `replace` runs in the same transaction, so what it writes commits together
         with the new item, or, if it raises, neither does. Calls on one item take turns:
         each sees the item the one before it stored. NotFoundError if there is no item.
+        `then()`, called after `replace`, gives new items to add to the thread in the
+        same transaction (what the chat says about the change). `last()` runs after all
+        of that, just before the commit: a change the item already shows as made, so that
+        what others hear of at the commit follows it as closely as possible.
         """
-        return await sync_to_async(self._replace_item)(thread_id, item_id, replace, context)
+        return await sync_to_async(self._replace_item)(
+            thread_id, item_id, replace, context, then, last
+        )
 
-    def _replace_item(self, thread_id, item_id, replace, context: ChatContext) -> ThreadItem:
+    def _replace_item(
+        self, thread_id, item_id, replace, context: ChatContext, then, last
+    ) -> ThreadItem:
+        added: list[ThreadItem] = []
         with transaction.atomic():
             row = (
                 self._items(thread_id, context)
@@ -303,11 +358,20 @@ class DjangoStore(Store[ChatContext]):
             )
             if row is None:
                 raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
-            item = replace(item_from_data(row.data))
+            item = replace(item_from_data(row.data, sender=True))
             fields = self._item_fields(item)
             row.type, row.data = fields["type"], fields["data"]
             row.save(update_fields=["type", "data"])
+            added = list(then()) if then is not None else []
+            ChatItem.objects.bulk_create(
+                ChatItem(thread_id=row.thread_id, item_id=new.id, **self._item_fields(new))
+                for new in added
+            )
+            if last is not None:
+                last()
         context.owned_threads.add(thread_id)
+        for stored in (item, *added):
+            context.written[stored.id] = stored
         return item
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: ChatContext) -> None:

@@ -21,6 +21,7 @@ Every function touches the database: call it from sync code (`sync_to_async`).
 """
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,19 +233,31 @@ def transition_task(
     if action not in TRANSITIONS:
         raise Refusal(f"Unknown action {action!r}; use one of: {', '.join(TRANSITIONS)}.")
     source = TaskEvent.Source.WIDGET if from_button else TaskEvent.Source.CHAT
+    # The widget's other tasks are read before the move: from the move to its commit
+    # (when the boards hear of it) there is only the widget to render and store.
+    shown = widget_state.shown_tasks(on_widget) if from_button else {}
     try:
         task = services.task_transition(task_id=task_id, action=action, actor=user, source=source)
     except services.TaskError as exc:
         if not from_button:
             raise Refusal(exc.message) from None
         text = f"{exc.message} Nothing changed."
+        # Read again: the refusal may come from a change made since (a task moved or gone).
         return Outcome(text, widget_state.rerender(on_widget, user), say=text)
+    return _moved(user=user, task=task, action=action, on_widget=on_widget, shown=shown)
+
+
+def _moved(
+    *, user: AbstractBaseUser, task: Task, action: str, on_widget: Any, shown: dict[int, Task]
+) -> Outcome:
+    """The outcome of a move made: `task` as the move left it."""
+    from_button = on_widget is not None
     move = TRANSITIONS[action]
     note = f"{move.done_label} by {user_display_name(user)}."
     status = task.get_status_display().lower()
     return Outcome(
         f"{move.done_label} task #{task.pk} “{task.title}”; it is now {task.status}.",
-        widget_state.rerender(on_widget, user, note=note)
+        widget_state.rerender(on_widget, user, note=note, tasks={**shown, task.pk: task})
         if from_button
         else widget_state.show_task_card(task, user, note=note),
         say=f"{move.done_label} #{task.pk} “{task.title}”. It is now {status}.",
@@ -258,6 +271,36 @@ def transition_task(
         else None,
         effect={"task_id": task.pk, "status": task.status, "action": action},
     )
+
+
+def transition_from_button(
+    *, user: AbstractBaseUser, task_id: int, action: str, on_widget: Any
+) -> tuple[Outcome, Callable[[], None]] | None:
+    """A button's move, shown before it is made: its outcome, and the function that
+    makes it (raising `services.TaskError` if the service refuses after all).
+
+    The caller stores the outcome and then makes the move, last in its transaction, so
+    that the boards hear of the move as soon after it as the commit allows. None when
+    the move would not apply as the widget's tasks stand (not on the widget, another
+    status, not an approver): `transition_task` then says why.
+    """
+    move = TRANSITIONS.get(action)
+    if move is None or not widget_state.shows_task(on_widget, task_id):
+        return None
+    shown = widget_state.shown_tasks(on_widget)
+    task = shown.get(task_id)
+    if task is None or task.status != move.from_status:
+        return None
+    if move.needs_approver and not user_can_approve(user):
+        return None
+    task.status = move.to_status  # as the move leaves it
+
+    def make() -> None:
+        services.task_transition(
+            task_id=task_id, action=action, actor=user, source=TaskEvent.Source.WIDGET
+        )
+
+    return _moved(user=user, task=task, action=action, on_widget=on_widget, shown=shown), make
 
 
 def select_task(*, user: AbstractBaseUser, task_id: int) -> Outcome:

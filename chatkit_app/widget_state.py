@@ -61,32 +61,60 @@ WidgetState = Annotated[TaskListState | TaskCardState | TaskFormState, Field(dis
 class TaskWidgetItem(WidgetItem):
     """A widget item that remembers what it shows; see the module docstring."""
 
+    # Always built from a template (chatkit_app/widgets.py), so the dynamic root: read
+    # back from the store, it is not tried against every strict widget type first.
+    widget: DynamicWidgetRoot
     # Never serialised with the item: only `item_data` writes it, for the store.
     state: WidgetState = Field(exclude=True)
 
 
 THREAD_ITEM_ADAPTER: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 STATE_ADAPTER: TypeAdapter[Any] = TypeAdapter(WidgetState)
+DYNAMIC_ROOTS = frozenset({"Card", "ListView", "Basic"})
 
 
 def item_data(item: ThreadItem) -> dict[str, Any]:
-    """The item as the store keeps it: its JSON, and a task widget's state."""
-    data = item.model_dump(mode="json")
+    """The item as the store keeps it: its JSON, and a task widget's state.
+
+    A widget built here is written from the JSON it keeps (`widgets.widget_json`).
+    """
+    dumped = widgets.widget_json(getattr(item, "widget", None))
+    if dumped is None:
+        data = item.model_dump(mode="json")
+    else:
+        data = item.model_dump(mode="json", exclude={"widget"})
+        data["widget"] = dumped
     if isinstance(item, TaskWidgetItem):
         data["state"] = item.state.model_dump(mode="json")
     return data
 
 
-def item_from_data(data: dict[str, Any]) -> ThreadItem:
-    """The stored item; a task widget comes back with the state it was shown with."""
-    item = THREAD_ITEM_ADAPTER.validate_python(data)
-    if isinstance(item, WidgetItem) and "state" in data:
-        try:
-            state = STATE_ADAPTER.validate_python(data["state"])
-        except ValidationError:
-            return item  # a state this version cannot read: it shows, its buttons refuse
-        return TaskWidgetItem(**dict(item), state=state)
-    return item
+def _task_widget_item(data: dict[str, Any], *, validate: bool) -> TaskWidgetItem | None:
+    """A stored task widget, its widget keeping the stored JSON; None if it is not one."""
+    tree = data.get("widget")
+    if not (isinstance(tree, dict) and tree.get("type") in DYNAMIC_ROOTS):
+        return None
+    try:
+        state = STATE_ADAPTER.validate_python(data["state"])
+        fields = {name: value for name, value in data.items() if name not in ("widget", "state")}
+        widget = widgets.template_widget(tree, validate=validate)
+        return TaskWidgetItem.model_validate({**fields, "widget": widget, "state": state})
+    except ValidationError:
+        return None
+
+
+def item_from_data(data: dict[str, Any], *, sender: bool = False) -> ThreadItem:
+    """The stored item; a task widget comes back with the state it was shown with.
+
+    `sender`: the item is a button's sender, about to be replaced; its widget's
+    components are not rebuilt (`widgets.template_widget(validate=False)`).
+    """
+    if data.get("type") == "widget" and "state" in data:
+        item = _task_widget_item(data, validate=not sender)
+        if item is not None:
+            return item
+    # Any other item; and a state this version cannot read: it shows, its buttons refuse.
+    return THREAD_ITEM_ADAPTER.validate_python(data)
 
 
 @dataclass(frozen=True)
@@ -153,18 +181,31 @@ def shows_task(state: Any, task_id: int) -> bool:
     return isinstance(state, TaskCardState) and state.task_id == task_id
 
 
-def rerender(state: Any, user: AbstractBaseUser, *, note: str = "") -> Shown | None:
-    """A list or card shown again with its tasks as they are now; None if none is left.
-
-    A card takes `note`; a list keeps its own note. Deleted tasks drop out of a list.
-    """
+def shown_tasks(state: Any) -> dict[int, Task]:
+    """The tasks a list or card shows, as the database has them now, by id."""
     if isinstance(state, TaskCardState):
         task = selectors.task_get(task_id=state.task_id)
+        return {} if task is None else {task.pk: task}
+    if isinstance(state, TaskListState):
+        return selectors.tasks_by_id(state.task_ids)
+    return {}
+
+
+def rerender(
+    state: Any, user: AbstractBaseUser, *, note: str = "", tasks: dict[int, Task] | None = None
+) -> Shown | None:
+    """A list or card shown again with its tasks as they are now; None if none is left.
+
+    `tasks`: the tasks as `shown_tasks` read them, when the caller has them already.
+    A card takes `note`; a list keeps its own note. Deleted tasks drop out of a list.
+    """
+    found = shown_tasks(state) if tasks is None else tasks
+    if isinstance(state, TaskCardState):
+        task = found.get(state.task_id)
         return None if task is None else show_task_card(task, user, note=note)
     if isinstance(state, TaskListState):
-        found = selectors.tasks_by_id(state.task_ids)
-        tasks = [found[task_id] for task_id in state.task_ids if task_id in found]
-        return Shown(_list_widget(state, tasks, user), state)
+        listed = [found[task_id] for task_id in state.task_ids if task_id in found]
+        return Shown(_list_widget(state, listed, user), state)
     return None
 
 

@@ -5,10 +5,15 @@ template's `jsonSchema`, then renders the template. The templates insert every
 value through `tojson`, so user text (titles, names) can never change a widget's
 structure or add an action.
 
+Each widget is built once and keeps its JSON (`TemplateWidget`, `widget_json`): the
+store and the event stream write that instead of dumping the 200-odd components
+again (see chatkit_app/sdk_workarounds.py for why a dump is costly).
+
 Builders touch related objects and permissions, so call them from sync code
 (`sync_to_async` in async callers).
 """
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
@@ -18,7 +23,11 @@ import jsonschema
 from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from jinja2 import Environment, StrictUndefined
+from pydantic import PrivateAttr
+from pydantic_core import PydanticSerializationError, to_json
 
+from chatkit_app.widget_schema import Check, compile_schema
 from taskboard.models import Task
 from taskboard.people import user_display_name
 from taskboard.transitions import Transition, available_transitions
@@ -54,9 +63,29 @@ class WidgetDataError(ValueError):
     """The data does not match the widget template's schema."""
 
 
+def _to_json(value: Any, **kwargs: Any) -> str:
+    """`tojson`'s encoder: pydantic-core's (a tenth of `json.dumps`'s cost per value).
+
+    Jinja still makes the result safe to embed (`<`, `>`, `&` and `'` escaped); a
+    value it cannot encode (a lone surrogate) goes to `json.dumps` as before.
+    """
+    try:
+        return to_json(value).decode()
+    except (PydanticSerializationError, ValueError, TypeError):
+        return json.dumps(value, **kwargs)
+
+
+# chatkit's own template environment (`Environment(undefined=StrictUndefined)`), with
+# the faster encoder behind `tojson`; WidgetTemplate takes a compiled template.
+TEMPLATES = Environment(undefined=StrictUndefined)
+TEMPLATES.policies["json.dumps_function"] = _to_json
+TEMPLATES.policies["json.dumps_kwargs"] = {}
+
+
 @cache
 def load_template(name: str) -> WidgetTemplate:
-    return WidgetTemplate.from_file(str(WIDGETS_DIR / f"{name}.widget"))
+    definition = json.loads((WIDGETS_DIR / f"{name}.widget").read_text(encoding="utf-8"))
+    return WidgetTemplate({**definition, "template": TEMPLATES.from_string(definition["template"])})
 
 
 @cache
@@ -68,13 +97,93 @@ def data_validator(name: str) -> jsonschema.protocols.Validator:
     return validator_class(schema)
 
 
-def render(name: str, data: Mapping[str, Any]) -> DynamicWidgetRoot:
+@cache
+def data_check(name: str) -> Check:
+    """The template's jsonSchema compiled (chatkit_app/widget_schema.py): True only if valid."""
+    return compile_schema(load_template(name).data_schema)
+
+
+class TemplateWidget(DynamicWidgetRoot):
+    """A widget built from a template here, holding the tree it was built from, and the
+    JSON it serialises to once asked (`widget_json`)."""
+
+    _tree: dict[str, Any] | None = PrivateAttr(None)
+    _json: dict[str, Any] | None = PrivateAttr(None)
+
+
+# A component's own fields, in the order chatkit's models declare and dump them; any
+# other key of a template's component is an extra field, dumped after them.
+COMPONENT_FIELDS = ("key", "id", "type", "children")
+
+
+def drop_none(node: Any) -> Any:
+    """Plain JSON without null values (inside a component: its extra fields)."""
+    if isinstance(node, dict):
+        return {k: drop_none(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [drop_none(v) for v in node if v is not None]
+    return node
+
+
+def component_json(node: dict[str, Any]) -> dict[str, Any]:
+    """A template's component as chatkit streams it (`model_dump_json(exclude_none=True)`):
+    its fields first, then the rest, without null values.
+
+    chatkit's serializer gives the same, but walks each subtree again at every level.
+    """
+    dumped = {}
+    for name in COMPONENT_FIELDS:
+        value = node.get(name)
+        if value is None:
+            continue
+        if name == "children":
+            if isinstance(value, dict):
+                value = component_json(value)
+            else:
+                value = [component_json(child) for child in value if child is not None]
+        dumped[name] = value
+    for name, value in node.items():
+        if name not in COMPONENT_FIELDS and value is not None:
+            dumped[name] = drop_none(value)
+    return dumped
+
+
+def template_widget(tree: dict[str, Any], *, validate: bool = True) -> TemplateWidget:
+    """`tree` (a template's output, or a widget as stored) as a widget that knows its JSON.
+
+    `validate=False` skips building the components' models, for a stored widget that is
+    only about to be replaced (a button's sender): its JSON stays right, its `children`
+    stay plain dicts.
+    """
+    if validate:
+        widget = TemplateWidget.model_validate(tree)
+    else:
+        widget = TemplateWidget.model_construct(**tree)
+    widget._tree = tree
+    return widget
+
+
+def widget_json(widget: Any) -> dict[str, Any] | None:
+    """The JSON of a widget built here (as `model_dump(exclude_none=True)` gives it); None
+    for any other widget."""
+    if not isinstance(widget, TemplateWidget) or widget._tree is None:
+        return None
+    if widget._json is None:
+        widget._json = component_json(widget._tree)
+    return widget._json
+
+
+def render(name: str, data: Mapping[str, Any]) -> TemplateWidget:
     """Validate `data` against the template's jsonSchema, then build the widget."""
-    error = jsonschema.exceptions.best_match(data_validator(name).iter_errors(data))
-    if error is not None:
-        path = "/".join(str(part) for part in error.absolute_path) or "(root)"
-        raise WidgetDataError(f"{name} widget data invalid at {path}: {error.message}")
-    return load_template(name).build(dict(data))
+    if not data_check(name)(data):
+        # jsonschema decides and words the error; the compiled check is only ever stricter.
+        error = jsonschema.exceptions.best_match(data_validator(name).iter_errors(data))
+        if error is not None:
+            path = "/".join(str(part) for part in error.absolute_path) or "(root)"
+            raise WidgetDataError(f"{name} widget data invalid at {path}: {error.message}")
+    # What WidgetTemplate.build does, keeping the tree the template rendered.
+    tree = json.loads(load_template(name).template.render(**data))
+    return template_widget(tree)
 
 
 def action_type(transition: Transition) -> str:
@@ -142,14 +251,14 @@ def task_list_data(
     }
 
 
-def build_task_list(**kwargs: Any) -> DynamicWidgetRoot:
+def build_task_list(**kwargs: Any) -> TemplateWidget:
     """Up to 20 tasks; `next_offset` (when more exist) adds a "Show more" button."""
     return render("task_list", task_list_data(**kwargs))
 
 
 def build_task_card(
     task: Task, user: AbstractBaseUser | None, *, note: str = "", with_actions: bool = True
-) -> DynamicWidgetRoot:
+) -> TemplateWidget:
     return render(
         "task_card", {"task": task_data(task, user, with_actions=with_actions), "note": note}
     )
@@ -197,7 +306,7 @@ def build_task_form(
     people: Iterable[AbstractBaseUser],
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, Any] | None = None,
-) -> DynamicWidgetRoot:
+) -> TemplateWidget:
     """The new-task form, refilled with `values` and showing `errors` under their fields."""
     return render(
         "task_form",

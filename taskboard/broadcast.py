@@ -5,11 +5,11 @@ module decides what the boards receive: `task.changed` with the task as the API
 shows it, or `task.deleted` with its id.
 """
 
-import json
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from pydantic_core import to_json
 
 from taskboard.schemas import TaskOut
 from taskboard.selectors import task_get
@@ -21,7 +21,7 @@ BOARD_GROUP = "board"
 
 def board_message(payload: dict) -> dict:
     # Encoded once here rather than by each of the open boards' consumers.
-    return {"type": "board.message", "text": json.dumps(payload)}
+    return {"type": "board.message", "text": to_json(payload).decode()}
 
 
 def _send(payload: dict) -> None:
@@ -38,11 +38,20 @@ def _send(payload: dict) -> None:
         )
 
 
-def broadcast_task_changed(task_id: int) -> None:
-    # Read after the commit, so the boards see what the database holds.
-    task = task_get(task_id=task_id)
-    if task is not None:
-        _send({"type": "task.changed", "task": TaskOut.from_orm(task).model_dump(mode="json")})
+def task_changed(task) -> dict:
+    """The `task.changed` message for a task row as saved."""
+    return {"type": "task.changed", "task": TaskOut.from_orm(task).model_dump(mode="json")}
+
+
+def broadcast_task_changed(task_id: int, message: dict | None = None) -> None:
+    """Send `message`, the change as it was saved; without one, the task as the database
+    holds it now (one more query)."""
+    if message is None:
+        task = task_get(task_id=task_id)
+        if task is None:
+            return
+        message = task_changed(task)
+    _send(message)
 
 
 def broadcast_task_deleted(task_id: int) -> None:

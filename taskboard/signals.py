@@ -11,19 +11,31 @@ Not covered, as Django sends no signal for them: `QuerySet.update()`,
 saves). A board that misses a change shows it after a reload.
 """
 
+import logging
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from taskboard.broadcast import broadcast_task_changed, broadcast_task_deleted
+from taskboard.broadcast import broadcast_task_changed, broadcast_task_deleted, task_changed
 from taskboard.models import Task
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(post_save, sender=Task, dispatch_uid="taskboard.task_saved")
 def task_saved(sender, instance: Task, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        task_id = instance.pk
-        transaction.on_commit(lambda: broadcast_task_changed(task_id))
+    if raw:
+        return
+    task_id = instance.pk
+    try:
+        # The row as this save wrote it, encoded now: once committed it is what the
+        # database holds, and the broadcast needs no query after the commit.
+        message = task_changed(instance)
+    except Exception:
+        logger.exception("Task #%s will be read again to broadcast it", task_id)
+        message = None
+    transaction.on_commit(lambda: broadcast_task_changed(task_id, message))
 
 
 @receiver(post_delete, sender=Task, dispatch_uid="taskboard.task_deleted")

@@ -180,7 +180,10 @@ def test_hostile_title_renders_exactly_as_typed_and_adds_no_action(member):
         assert HOSTILE in texts(tree)
         # A member sees no approve button on a task in review, whatever its title says.
         assert all(action["type"] != "task.approve" for action in actions(tree))
-        assert "49" not in json.dumps(tree)
+        # {{ 7*7 }} stays as typed (the task's own number may hold a 49 on PostgreSQL).
+        assert "49" not in json.dumps(tree).replace(f"#{task.pk}", "").replace(
+            f"-{task.pk}", ""
+        ).replace(f": {task.pk}", "")
 
 
 def test_hostile_person_name_stays_a_plain_label(member):

@@ -1,0 +1,85 @@
+"""What a widget button costs the server, counted rather than timed: trips to Django's
+one shared sync thread (every request of a process queues there) and statements."""
+
+import pytest
+from asgiref import sync
+from chatkit.types import ThreadItemReplacedEvent
+
+from chatkit_app.models import ChatItem
+from taskboard.models import Task, TaskEvent
+from tests.chatkit.task_chat import act, assistant_texts, effects, of_type, streamed_widgets
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def trips(monkeypatch) -> list[str]:
+    """The name of every function sent to the sync thread from async code."""
+    sent: list[str] = []
+    original = sync.SyncToAsync.__call__
+
+    async def counting(self, *args, **kwargs):
+        sent.append(getattr(self.func, "__qualname__", type(self.func).__name__))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sync.SyncToAsync, "__call__", counting)
+    return sent
+
+
+async def test_a_button_takes_four_trips_to_the_sync_thread(chat, trips):
+    tasks = [await Task.objects.acreate(title=f"Task {n}") for n in range(3)]
+    thread_id, events = await chat.create_thread("show tasks")
+    [widget] = streamed_widgets(events)
+    trips.clear()
+
+    events = await act(chat, thread_id, widget.id, "task.start", {"task_id": tasks[1].pk})
+
+    # Django's request_started receivers, signing in, the thread and its widget, and the
+    # move with everything it stores.
+    assert len(trips) <= 4, trips
+    assert of_type(events, ThreadItemReplacedEvent)
+    assert effects(events) == [
+        ("tasks.changed", {"task_id": tasks[1].pk, "status": "in_progress", "action": "start"})
+    ]
+    assert assistant_texts(events) == [f"Started #{tasks[1].pk} “Task 1”. It is now in progress."]
+    # Stored once each, in the thread: the re-rendered widget, the note, the message.
+    kinds = [row.type async for row in ChatItem.objects.filter(thread_id=thread_id)]
+    assert kinds.count("hidden_context_item") == 1
+    assert kinds.count("assistant_message") == 1
+    assert await TaskEvent.objects.filter(task_id=tasks[1].pk).acount() == 1
+
+
+async def test_a_move_made_meanwhile_is_refused_after_the_widget_was_rendered(
+    chat, user, monkeypatch
+):
+    # The widget is rendered as the move will leave it, then the move is made last
+    # before the commit. Should someone else make it in between, nothing is kept and
+    # the widget is shown again as the database has it.
+    from chatkit_app import widget_state
+
+    task = await Task.objects.acreate(title="Raced")
+    thread_id, events = await chat.create_thread("show tasks")
+    [widget] = streamed_widgets(events)
+    await Task.objects.filter(pk=task.pk).aupdate(status=Task.Status.IN_PROGRESS)
+    read = widget_state.shown_tasks
+    stale = []
+
+    def read_before_the_other_move(state):
+        tasks = read(state)
+        if not stale:  # the first read: as it stood before the other move
+            stale.append(True)
+            tasks[task.pk].status = Task.Status.TODO
+        return tasks
+
+    monkeypatch.setattr(widget_state, "shown_tasks", read_before_the_other_move)
+    events = await act(chat, thread_id, widget.id, "task.start", {"task_id": task.pk})
+
+    assert stale
+    assert assistant_texts(events) == [
+        f"Task #{task.pk} is in progress; start needs it to be to do. Nothing changed."
+    ]
+    assert effects(events) == []
+    assert await TaskEvent.objects.filter(task_id=task.pk).acount() == 0
+    kinds = [row.type async for row in ChatItem.objects.filter(thread_id=thread_id)]
+    assert kinds.count("hidden_context_item") == 0
+    assert kinds.count("assistant_message") == 1
