@@ -7,13 +7,19 @@ is the input a real model would be sent (the same converter output).
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from agents import Model
 from asgiref.sync import sync_to_async
+from chatkit.store import NotFoundError
+from chatkit.types import ThreadMetadata, WidgetItem
+from chatkit.widgets import Card, Text
 
+from chatkit_app import task_commands, widget_state
 from chatkit_app.offline import OfflineModel
 from chatkit_app.server import HISTORY_LIMIT
+from chatkit_app.store import DjangoStore
 from taskboard.models import Task
 from tests.chatkit.task_chat import act, listed_task_ids, streamed_widgets
 from tests.factories import make_task
@@ -122,3 +128,36 @@ async def test_a_deleted_task_is_named_as_deleted(chat, recorder):
 
     [card] = widget_lines(recorder.inputs[-1])
     assert f"#{task.pk} (deleted)" in card
+
+
+async def test_the_history_the_model_reads_is_the_threads_last_items_in_order(
+    context, other_context
+):
+    store = DjangoStore()
+    start = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    thread = ThreadMetadata(id="thr_history", created_at=start)
+    await store.save_thread(thread, context)
+    task = await sync_to_async(make_task)(title="Listed")
+    outcome = await sync_to_async(task_commands.list_tasks)(user=context.user)
+    listed = widget_state.new_item(outcome.shown, item_id="w_list", thread_id=thread.id)
+    foreign = WidgetItem(
+        id="w_foreign",
+        thread_id=thread.id,
+        created_at=start,
+        widget=Card(children=[Text(value="Not the app's")]),
+    )
+    items = [listed, foreign]
+    for n, item in enumerate(items):
+        at = start + timedelta(seconds=n)
+        await store.add_thread_item(thread.id, item.model_copy(update={"created_at": at}), context)
+
+    history = await store.load_history(thread.id, HISTORY_LIMIT, context)
+    page = await store.load_thread_items(thread.id, None, HISTORY_LIMIT, "asc", context)
+
+    assert [item.id for item in history] == [item.id for item in page.data]
+    assert [item.id for item in history] == ["w_list", "w_foreign"]
+    assert widget_state.state_of(history[0]).task_ids == [task.pk]
+    # A widget the app did not build (no state) is read whole, as the store keeps it.
+    assert history[1] == page.data[1]
+    with pytest.raises(NotFoundError):
+        await store.load_history(thread.id, HISTORY_LIMIT, other_context)
