@@ -133,8 +133,8 @@ class TaskboardThreadItemConverter(ThreadItemConverter):
             for task_id in _task_ids(state_of(item)):
                 if task_id not in detailed_at and len(detailed_at) < DETAILED_TASKS:
                     detailed_at[task_id] = item.id
-        tasks = await sync_to_async(selectors.tasks_by_id)(list(detailed_at)) if detailed_at else {}
-        self._tasks = {pk: (task.title, task.status) for pk, task in tasks.items()}
+        ids = list(detailed_at)
+        self._tasks = await sync_to_async(selectors.task_titles)(ids) if ids else {}
         self._detailed_at = detailed_at
         self._prepared = True
 
