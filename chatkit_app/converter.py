@@ -13,7 +13,7 @@ Agents SDK's Chat Completions converter ("Unknown content").
 
 Widgets go back as one sentence each, written from the state the app keeps with the
 widget (`widget_state`), never from the widget's JSON. chatkit's default writes the
-whole widget as JSON (about 15,000 characters for a list of 20 tasks, re-sent on
+whole widget as JSON (about 19,000 characters for a list of 20 tasks, re-sent on
 every turn); what the model needs is what the widget showed: which list or card,
 which tasks, whether more pages follow. Each task is named with its title and
 current status at the newest widget that shows it, by number only at older ones, so
