@@ -85,6 +85,12 @@ class MemoryStore(Store[Any]):
         page.data = [item.model_copy(deep=True) for item in page.data]
         return page
 
+    async def load_history(self, thread_id: str, limit: int, context: Any) -> list[ThreadItem]:
+        """What the product's store offers the chat turn: the last `limit` items, oldest
+        first, to be read only (the model's input is built from them)."""
+        items = list(self._state(thread_id, context).items.values())
+        return [item.model_copy() for item in items[-limit:]]
+
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: Any) -> None:
         # Items arrive in time order, so insertion order is the thread's order.
         self._state(thread_id, context).items[item.id] = item.model_copy(deep=True)

@@ -45,7 +45,7 @@ ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
 MB = 1024 * 1024
 # The order in which bench/scenario.py runs its phases; --only picks some.
-PHASES = ("startup", "memory", "actions", "chat", "lists", "tools", "fanout", "load")
+PHASES = ("startup", "memory", "actions", "chat", "history", "lists", "tools", "fanout", "load")
 # Phases that need the seeded database and the two servers (startup runs `make run`).
 SERVER_PHASES = PHASES[1:]
 
@@ -383,7 +383,8 @@ def main() -> int:
         "--only",
         metavar="PHASE[,PHASE]",
         help="run only these phases, to study one figure: startup, memory, actions, chat, "
-        "lists, tools, fanout, load (the memory figures need memory first, on a fresh server)",
+        "history, lists, tools, fanout, load (the memory figures need memory first, on a "
+        "fresh server)",
     )
     args = parser.parse_args()
     phases = tuple(args.only.split(",")) if args.only else None

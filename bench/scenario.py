@@ -329,6 +329,10 @@ async def run_phases(report, counts, plan, ours_server, ref_server, ours, ref, p
         await action_phases(report, counts, plan, ours_server, ref_server, ours, ref)
     if "chat" in phases:
         await chat_phase(report, counts, plan, ours_server, ref_server, ours, ref)
+    if "history" in phases:
+        from bench.history import history_phase
+
+        await history_phase(report, counts, plan, ours_server, ref_server, ours, ref)
     if "lists" in phases:
         await list_phase(report, counts, plan, ours_server)
     if "tools" in phases:

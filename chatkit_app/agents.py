@@ -55,6 +55,8 @@ The task tools show their result to the user as a widget, so do not repeat it in
 A mention of a task in the user's words appears as <TASK_REF id="12">title</TASK_REF>
 and of a person as <USER_REF id="3">name</USER_REF>; pass 12 as task_id and "user:3"
 as assignee. Hidden context tells you what the user did with the widgets' buttons.
+Earlier widgets appear as one line each; a task is named with its title and current
+status at the newest widget that shows it, and by number at older ones.
 """.strip()
 
 

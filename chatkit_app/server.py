@@ -210,8 +210,8 @@ class TaskboardChatServer(ServerWorkarounds[ChatContext]):
 
         agent = build_agent(agent_mode(tool_choice), model=self.model or chat_model())
         agent_context = AgentContext(thread=thread, store=self.store, request_context=context)
-        recent = await self.store.load_thread_items(thread.id, None, HISTORY_LIMIT, "desc", context)
-        agent_input = await self.converter.to_agent_input(list(reversed(recent.data)))
+        recent = await self.store.load_history(thread.id, HISTORY_LIMIT, context)
+        agent_input = await self.converter.to_agent_input(recent)
 
         result = Runner.run_streamed(
             agent,

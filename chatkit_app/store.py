@@ -30,11 +30,11 @@ from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, JSONField, Q, QuerySet, Value, When
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
-from chatkit_app.widget_state import item_data, item_from_data
+from chatkit_app.widget_state import history_item_from_data, item_data, item_from_data
 
 MAX_PAGE_SIZE = 100
 TITLE_MAX_LENGTH = ChatThread._meta.get_field("title").max_length
@@ -239,6 +239,55 @@ class DjangoStore(Store[ChatContext]):
         )
         data = [item_from_data(row.data) for row in rows]
         return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
+
+    async def load_history(
+        self, thread_id: str, limit: int, context: ChatContext
+    ) -> list[ThreadItem]:
+        """The thread's last `limit` items, oldest first, to build the model's input from.
+
+        Task widgets come back with their state only checked (`history_item_from_data`).
+        """
+        await self._own(thread_id, context)
+        return await sync_to_async(self._history)(thread_id, page_size(limit))
+
+    @staticmethod
+    def _history(thread_id: str, limit: int) -> list[ThreadItem]:
+        # A task widget's row is read without its components: its state says what it showed.
+        rows = (
+            ChatItem.objects.filter(thread_id=thread_id)
+            .order_by("-created_at", "-pk")
+            .annotate(
+                whole=Case(
+                    When(type="widget", then=Value(None)),
+                    default=F("data"),
+                    output_field=JSONField(),
+                )
+            )
+            .values_list(
+                "pk",
+                "item_id",
+                "type",
+                "whole",
+                "data__state",
+                "data__created_at",
+                "data__copy_text",
+            )[:limit]
+        )
+        items = []
+        for pk, item_id, kind, whole, state, created_at, copy_text in reversed(list(rows)):
+            if whole is None and state is None:  # a widget without state: read whole
+                whole = ChatItem.objects.values_list("data", flat=True).get(pk=pk)
+            if whole is None:
+                whole = {
+                    "type": kind,
+                    "id": item_id,
+                    "thread_id": thread_id,
+                    "created_at": created_at,
+                    "copy_text": copy_text,
+                    "state": state,
+                }
+            items.append(history_item_from_data(whole))
+        return items
 
     @staticmethod
     def _item_fields(item: ThreadItem) -> dict:

@@ -47,6 +47,12 @@ def tasks_by_id(task_ids) -> dict[int, Task]:
     }
 
 
+def task_titles(task_ids) -> dict[int, tuple[str, str]]:
+    """(title, status) of the tasks with these ids that still exist, by id."""
+    rows = Task.objects.filter(pk__in=task_ids).values_list("pk", "title", "status")
+    return {pk: (title, status) for pk, title, status in rows}
+
+
 def active_user(*, user_id: int | None = None, username: str | None = None):
     """The active person with this id, or this username (any case); None if nobody."""
     people = get_user_model().objects.filter(is_active=True)

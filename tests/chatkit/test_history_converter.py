@@ -55,6 +55,11 @@ async def test_history_is_accepted_by_the_chat_completions_converter():
     users = [m for m in messages if m["role"] == "user"]
     assert '<TASK_REF id="12">Fix login</TASK_REF>' in str(users[0]["content"])
     assert messages[-1]["role"] == "user"
+    # A widget without the app's state is read out as its words, not as its JSON.
+    widget_lines = [m["content"] for m in users if "graphical UI widget" in str(m["content"])]
+    assert widget_lines == [
+        "The following graphical UI widget was displayed to the user: a widget reading: Fix login"
+    ]
 
 
 async def test_history_is_valid_responses_input():

@@ -137,7 +137,10 @@ def test_show_tasks_calls_list_tasks_and_the_start_button_works(live_chat, alice
     follow_up = alice.say(thread_id, "is it started?")
     assert [a.content[0].text for a in answers(follow_up)] == ["It is started."]
     sent = history(standin.model_requests()[-1].body)
-    assert any(text.startswith("The following graphical UI widget") for _, text in sent)
+    [shown] = [text for _, text in sent if text.startswith("The following graphical UI widget")]
+    # What the list showed, in a line (not its JSON), with the task as it is now.
+    assert f"#{task['id']} {title} (in_progress)" in shown
+    assert len(shown) < 300
     assert any("Hidden context" in text for _, text in sent)
 
 
