@@ -6,6 +6,9 @@
   replaced by the task's card, or re-rendered with the field errors.
 - `task.select` with `{"task_id": int}`: `select_task`, hidden context for the model.
 
+Sent with `streaming: false` (`threads.sync_custom_action`), the same action answers
+with the re-rendered sender alone (`handle_sync_action`).
+
 The outcome becomes events in one order: the sender widget re-rendered in place,
 hidden context for the model, a short message, and the client effect `tasks.changed`.
 
@@ -24,6 +27,7 @@ from chatkit.errors import CustomStreamError
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ClientEffectEvent,
+    SyncCustomActionResponse,
     ThreadItemReplacedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
@@ -156,6 +160,41 @@ async def _create(
     return outcomes[0], sender
 
 
+async def _run(
+    *,
+    store: DjangoStore,
+    thread: ThreadMetadata,
+    action: Action[str, Any],
+    sender: WidgetItem | None,
+    context: ChatContext,
+) -> tuple[Outcome, WidgetItem | None]:
+    """The action's outcome and the sender it applies to; Refusal when it changes nothing."""
+    payload = action.payload
+    if action.type in TRANSITION_ACTIONS:
+        return await _transition(
+            action=TRANSITION_ACTIONS[action.type],
+            payload=payload,
+            sender=sender,
+            thread=thread,
+            store=store,
+            context=context,
+        )
+    if action.type == CREATE_ACTION:
+        return await _create(
+            payload=payload, sender=sender, thread=thread, store=store, context=context
+        )
+    if action.type == SELECT_ACTION:
+        outcome = await sync_to_async(task_commands.select_task)(
+            user=context.user, task_id=payload_task_id(payload)
+        )
+        return outcome, sender
+    raise UnknownAction(f"The action “{action.type}” is not supported.")
+
+
+class UnknownAction(Exception):
+    """Not a refusal of a known request but a request the chat has no handler for."""
+
+
 async def handle_action(
     *,
     store: DjangoStore,
@@ -165,29 +204,13 @@ async def handle_action(
     context: ChatContext,
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Everything `ChatKitServer.action()` streams for one widget action."""
-    payload = action.payload
     try:
-        if action.type in TRANSITION_ACTIONS:
-            outcome, sender = await _transition(
-                action=TRANSITION_ACTIONS[action.type],
-                payload=payload,
-                sender=sender,
-                thread=thread,
-                store=store,
-                context=context,
-            )
-        elif action.type == CREATE_ACTION:
-            outcome, sender = await _create(
-                payload=payload, sender=sender, thread=thread, store=store, context=context
-            )
-        elif action.type == SELECT_ACTION:
-            outcome = await sync_to_async(task_commands.select_task)(
-                user=context.user, task_id=payload_task_id(payload)
-            )
-        else:
-            # Not a refusal of a known request but a request the chat has no handler
-            # for: an error event, and nothing stored in the thread.
-            raise CustomStreamError(f"The action “{action.type}” is not supported.")
+        outcome, sender = await _run(
+            store=store, thread=thread, action=action, sender=sender, context=context
+        )
+    except UnknownAction as exc:
+        # An error event, and nothing stored in the thread.
+        raise CustomStreamError(str(exc)) from None
     except Refusal as exc:
         logger.info("Refused %s in thread %s: %s", action.type, thread.id, exc)
         yield assistant_message(store=store, thread=thread, context=context, text=str(exc))
@@ -196,3 +219,45 @@ async def handle_action(
         outcome, store=store, thread=thread, sender=sender, context=context
     ):
         yield event
+
+
+async def handle_sync_action(
+    *,
+    store: DjangoStore,
+    thread: ThreadMetadata,
+    action: Action[str, Any],
+    sender: WidgetItem | None,
+    context: ChatContext,
+) -> SyncCustomActionResponse:
+    """What `ChatKitServer.sync_action()` answers for an action sent with `streaming: false`.
+
+    The same action as `handle_action`, answered with one item: the sender widget as
+    re-rendered (none when the action leaves it as it was). The note for the model is
+    stored in the thread as a streamed action stores it; the sentence a streamed action
+    adds is left out, since the client would only see it after a reload, and the board
+    hears of the change over its socket. A refusal, a move the services refuse (a
+    double click, a member's approve) or an unknown action changes nothing and raises
+    ValueError with the reason, which the endpoint answers with a 400. A form with
+    invalid fields is not refused: it comes back with the errors under its fields.
+    """
+    try:
+        outcome, sender = await _run(
+            store=store, thread=thread, action=action, sender=sender, context=context
+        )
+    except (UnknownAction, Refusal) as exc:
+        logger.info("Refused sync %s in thread %s: %s", action.type, thread.id, exc)
+        raise ValueError(str(exc)) from None
+    if action.type in TRANSITION_ACTIONS and outcome.effect is None:
+        # A move the services refused: its reason is the answer (the widget, stored
+        # as the database has it, shows the buttons that apply on the next load).
+        logger.info("Refused sync %s in thread %s: %s", action.type, thread.id, outcome.say)
+        raise ValueError(outcome.say or "Nothing changed.")
+    if outcome.context:
+        note = hidden_context(store=store, thread=thread, context=context, content=outcome.context)
+        await store.add_thread_item(thread.id, note.item, context)
+    if outcome.shown is None or sender is None:
+        return SyncCustomActionResponse(updated_item=None)
+    item = widget_state.replacement(sender, outcome.shown)
+    # As the streamed replacement is saved: a form re-rendered with its errors is kept too.
+    await store.save_item(thread.id, item, context)
+    return SyncCustomActionResponse(updated_item=item)
