@@ -15,7 +15,7 @@ export interface ChatKitPanelProps {
   ui: ChatKitUi;
   selectTask: (taskId: number) => void;
   showAssignee: (userId: number) => void;
-  refreshBoard: () => void;
+  refreshBoard: (taskId?: number) => void;
 }
 
 export function ChatUnavailable() {
