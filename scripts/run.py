@@ -18,18 +18,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskboard.settings")
 
 
 def ready_message(url: str) -> str:
-    from taskboard.management.commands.seed_demo import DEMO_PASSWORD, PEOPLE
+    from taskboard.management.commands.seed_demo import account_lines
 
-    roles = {True: "approver, staff: also opens /admin/", False: "member"}
-    accounts = [
-        f"    {username} / {DEMO_PASSWORD}  ({roles[approver]})"
-        for username, _first, _last, approver, _staff in PEOPLE
-    ]
     return "\n".join(
         [
             f"Taskboard is ready at {url}/",
             "  Sign in as:",
-            *accounts,
+            *account_lines(),
             f"  API docs: {url}/api/docs   Admin: {url}/admin/   Stop: Ctrl+C",
         ]
     )
@@ -47,7 +42,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", interactive=False)
-    call_command("seed_demo")
+    call_command("seed_demo", accounts=False)
     # The server's requests open connections of their own.
     connections.close_all()
 

@@ -7,16 +7,10 @@ socket the way a browser does.
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,7 +18,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live_server import ROOT, Daphne, prepare_database
+
+# What a test gets from `run_live_app`: the server's `url`, its `log` and `log_tail()`.
+LiveApp = Daphne
+
 MANIFEST = ROOT / "frontend" / "dist" / ".vite" / "manifest.json"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -48,21 +46,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT))
-
-
-@dataclass
-class LiveApp:
-    url: str
-    log: Path
-
-    def log_tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _is_postgres(url: str) -> bool:
@@ -109,22 +92,10 @@ def browser_database_url() -> Iterator[str]:
         yield url
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
-
-
 @contextmanager
 def run_live_app(
     database_url: str, log_dir: Path, *, migrate: bool = True, **settings: str
-) -> Iterator[LiveApp]:
+) -> Iterator[Daphne]:
     """Daphne on a free port over `database_url` (migrated and seeded unless told
     not to), with `settings` added to the environment."""
     assert MANIFEST.exists(), "The frontend is not built: run `make setup` (npm ci, npm run build)."
@@ -136,51 +107,12 @@ def run_live_app(
     env["CHATKIT_MODEL"] = "offline"
     env.update(settings)
     if migrate:
-        _manage(env, "migrate", "--noinput")
-        _manage(env, "seed_demo")
-
-    port = _free_port()
-    log = log_dir / "daphne.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "taskboard.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    app = LiveApp(url=f"http://127.0.0.1:{port}", log=log)
+        prepare_database(env)
+    server = Daphne(env, log_dir / "daphne.log").start()
     try:
-        deadline = time.monotonic() + 90  # a busy CI machine loads the app slowly
-        # One client for the polling: each httpx.get would build an SSL context anew.
-        with httpx.Client(timeout=2) as client:
-            while True:
-                assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
-                try:
-                    if client.get(f"{app.url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"Daphne did not come up:\n{app.log_tail()}"
-                time.sleep(0.2)
-        yield app
+        yield server
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="package")

@@ -5,12 +5,10 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from chatkit.types import StreamOptionsEvent, WidgetItem
 
 from chatkit_app.models import ChatItem
 from chatkit_app.widgets import widget_nodes
-from taskboard.asgi import application
 from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import (
@@ -27,6 +25,7 @@ from tests.chatkit.task_chat import (
     texts,
     tree,
 )
+from tests.conftest import connected_board
 from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -447,18 +446,7 @@ async def test_board_socket_hears_task_changed_after_a_widget_action(chat):
     task = await sync_to_async(make_task)(title="Watched")
     thread_id, events = await chat.create_thread(f"show #{task.pk}")
     [card] = streamed_widgets(events)
-    session = chat.client.cookies["sessionid"].value
-    board = WebsocketCommunicator(
-        application,
-        "/ws/board/",
-        headers=[
-            (b"origin", b"http://testserver"),
-            (b"host", b"testserver"),
-            (b"cookie", f"sessionid={session}".encode()),
-        ],
-    )
-    accepted, _ = await board.connect()
-    assert accepted
+    board = await connected_board(chat.client)
 
     await act(chat, thread_id, card.id, "task.start", {"task_id": task.pk})
 

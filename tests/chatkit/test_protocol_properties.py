@@ -44,7 +44,7 @@ from chatkit.types import (
     UserMessageTagContent,
     UserMessageTextContent,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
@@ -230,13 +230,7 @@ def test_hostile_chatkit_requests_never_fail_or_reach_another_user(
     caplog.set_level(logging.INFO)
 
     @given(request=requests(victims_threads + own_threads, item_ids))
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(max_examples=EXAMPLES)
     def attack(request):
         caplog.clear()
         # Lone surrogates in a JSON body: json.dumps escapes them, as a client might send.

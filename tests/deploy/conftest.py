@@ -15,8 +15,6 @@ database, dropped afterwards, so it never meets the test suite's database.
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import psycopg
 import pytest
+
+from tests.live_server import free_port, stop_process
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -89,12 +89,6 @@ def build_context_copy(destination: Path) -> Path:
     return destination
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def postgres_admin_url() -> str:
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
@@ -151,17 +145,6 @@ class RunningApp:
         return self.log.read_text(errors="replace")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the whole process group the entrypoint started (it execs Daphne)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def running_app(tmp_path_factory, entrypoint_database_url) -> Iterator[RunningApp]:
     """docker/entrypoint.sh with the image's default command, on a free port."""
@@ -207,4 +190,4 @@ def running_app(tmp_path_factory, entrypoint_database_url) -> Iterator[RunningAp
                 time.sleep(0.5)
         yield app
     finally:
-        stop(process)
+        stop_process(process, grace=15)

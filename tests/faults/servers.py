@@ -9,16 +9,14 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
 
@@ -26,38 +24,12 @@ import httpx
 import psycopg
 from websockets.sync.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import live_server
+from tests.live_server import Daphne, free_port, stop_process, wait_for
+
 SHARED_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DEMO_PASSWORD = "taskboard-demo"
 CSRF_TOKEN = "f" * 32
-START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 # Redis
@@ -198,6 +170,30 @@ def fresh_database(template_url: str, admin_url: str = SHARED_POSTGRES) -> Itera
         drop_database(url)
 
 
+@dataclass
+class AppStack:
+    """Daphne processes sharing a copy of the seeded database and a Redis of their own."""
+
+    apps: list[Daphne]
+    redis: RedisServer
+    database_url: str
+
+
+@contextmanager
+def app_stack(workdir: Path, template_url: str, *, processes: int = 1) -> Iterator[AppStack]:
+    with ExitStack() as cleanup:
+        redis = RedisServer(workdir)
+        redis.start()
+        cleanup.callback(redis.stop)
+        database_url = cleanup.enter_context(fresh_database(template_url))
+        env = app_environment(database_url, redis.url)
+        apps = []
+        for number in range(processes):
+            apps.append(Daphne(env, workdir / f"daphne-{number}.log").start())
+            cleanup.callback(apps[-1].stop)
+        yield AppStack(apps, redis, database_url)
+
+
 def copy_database(source_url: str, target_url: str) -> None:
     """pg_dump | psql, for a copy on another server (the broken cluster)."""
     dump = subprocess.run(
@@ -249,72 +245,9 @@ def app_environment(database_url: str, redis_url: str, **extra: str) -> dict[str
     return env
 
 
-PREPARE = """
-import django
-from django.core.management import call_command
-
-django.setup()
-call_command("migrate", "--noinput", verbosity=0)
-call_command("seed_demo", verbosity=0)
-"""
-
-
 def prepare_database(database_url: str) -> None:
     """Migrate and seed the demo data (alice approves, bob is a member), in one process."""
-    env = app_environment(database_url, "", DJANGO_SETTINGS_MODULE="taskboard.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", PREPARE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"migrate + seed_demo failed:\n{result.stderr}"
-
-
-@dataclass
-class Daphne:
-    env: dict[str, str]
-    log: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "Daphne":
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    *("-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)),
-                    "taskboard.asgi:application",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(self._up, timeout=START_TIMEOUT, what=f"Daphne:\n{self.log_text()[-3000:]}")
-        return self
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, f"Daphne exited:\n{self.log_text()[-3000:]}"
-        try:
-            httpx.get(f"{self.url}/healthz", timeout=2)
-            return True
-        except httpx.TransportError:
-            return False
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_process(self.process)
+    live_server.prepare_database(app_environment(database_url, ""), timeout=300)
 
 
 # Clients

@@ -16,10 +16,9 @@ from tests.faults.servers import (
     Browser,
     Daphne,
     RedisServer,
-    app_environment,
+    app_stack,
     board_messages,
     db_query,
-    fresh_database,
     user_input,
     wait_for,
     widgets_in,
@@ -31,19 +30,8 @@ pytestmark = pytest.mark.timeout(600)
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, seeded_template) -> Iterator[tuple[Daphne, RedisServer, str]]:
-    workdir = tmp_path_factory.mktemp("redis-outage")
-    redis = RedisServer(workdir)
-    redis.start()
-    try:
-        with fresh_database(seeded_template) as database_url:
-            env = app_environment(database_url, redis.url)
-            app = Daphne(env, workdir / "daphne.log").start()
-            try:
-                yield app, redis, database_url
-            finally:
-                app.stop()
-    finally:
-        redis.stop()
+    with app_stack(tmp_path_factory.mktemp("redis-outage"), seeded_template) as running:
+        yield running.apps[0], running.redis, running.database_url
 
 
 def todo_task_ids(alice: Browser) -> list[int]:

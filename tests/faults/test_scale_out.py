@@ -14,11 +14,9 @@ import pytest
 from tests.faults.servers import (
     Browser,
     Daphne,
-    RedisServer,
-    app_environment,
+    app_stack,
     board_messages,
     db_query,
-    fresh_database,
     user_input,
     widgets_in,
 )
@@ -30,22 +28,8 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, seeded_template) -> Iterator[tuple[Daphne, Daphne, str]]:
     workdir = tmp_path_factory.mktemp("scale-out")
-    redis = RedisServer(workdir)
-    redis.start()
-    try:
-        with fresh_database(seeded_template) as database_url:
-            env = app_environment(database_url, redis.url)
-            a = Daphne(env, workdir / "a.log").start()
-            try:
-                b = Daphne(env, workdir / "b.log").start()
-                try:
-                    yield a, b, database_url
-                finally:
-                    b.stop()
-            finally:
-                a.stop()
-    finally:
-        redis.stop()
+    with app_stack(workdir, seeded_template, processes=2) as running:
+        yield *running.apps, running.database_url
 
 
 def tasks_in(browser: Browser, status: str) -> list[int]:

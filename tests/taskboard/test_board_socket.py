@@ -7,54 +7,31 @@ import threading
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from taskboard import services
-from taskboard.asgi import application
 from taskboard.broadcast import BOARD_GROUP, board_message
-from tests.conftest import csrf_headers
+from tests.conftest import board_socket, connected_board, csrf_headers
 from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def socket_for(client: Client | None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if client is not None:
-        session = client.cookies["sessionid"].value
-        headers.append((b"cookie", f"sessionid={session}".encode()))
-    return WebsocketCommunicator(application, "/ws/board/", headers=headers)
-
-
-async def connected(client: Client) -> WebsocketCommunicator:
-    communicator = socket_for(client)
-    accepted, _ = await communicator.connect()
-    assert accepted
-    return communicator
-
-
 async def test_anonymous_connection_is_refused():
-    communicator = socket_for(None)
+    communicator = board_socket(None)
     accepted, code = await communicator.connect()
     assert not accepted
     assert code == 4401
 
 
 async def test_connection_from_a_foreign_origin_is_refused(member_client):
-    session = member_client.cookies["sessionid"].value
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/board/",
-        headers=[(b"origin", b"http://evil.example"), (b"cookie", f"sessionid={session}".encode())],
-    )
+    communicator = board_socket(member_client, origin=b"http://evil.example")
     accepted, _ = await communicator.connect()
     assert not accepted
 
 
 async def test_api_transition_reaches_every_connected_board(member_client, approver_client):
     task = await sync_to_async(make_task)(title="Broadcast me")
-    boards = [await connected(member_client), await connected(approver_client)]
+    boards = [await connected_board(member_client), await connected_board(approver_client)]
 
     def start_through_api():
         return member_client.post(
@@ -77,7 +54,7 @@ async def test_api_transition_reaches_every_connected_board(member_client, appro
 
 
 async def test_service_calls_and_creations_are_broadcast(member_client, member):
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     created = await sync_to_async(services.task_create)(actor=member, title="Fresh")
     message = await board.receive_json_from(timeout=5)
@@ -95,7 +72,7 @@ async def test_service_calls_and_creations_are_broadcast(member_client, member):
 async def test_deletion_is_broadcast(member_client):
     task = await sync_to_async(make_task)()
     task_id = task.pk
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     await sync_to_async(task.delete)()
 
@@ -105,7 +82,7 @@ async def test_deletion_is_broadcast(member_client):
 
 async def test_refused_transition_broadcasts_nothing(member_client, member):
     task = await sync_to_async(make_task)(status="review")
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     with pytest.raises(services.TransitionNotPermitted):
         await sync_to_async(services.task_transition)(
@@ -117,7 +94,7 @@ async def test_refused_transition_broadcasts_nothing(member_client, member):
 
 
 async def test_the_socket_does_not_take_commands(member_client):
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     await board.send_json_to({"type": "task.changed", "task": {"id": 1, "status": "done"}})
     reply = await board.receive_json_from(timeout=5)
     assert reply["type"] == "error"
@@ -126,7 +103,7 @@ async def test_the_socket_does_not_take_commands(member_client):
 
 async def test_broadcasts_do_not_wait_for_the_busy_database_thread(member_client):
     """Requests run their ORM work on one shared thread; boards hear changes meanwhile."""
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     holding, release = threading.Event(), threading.Event()
 
     def hold_the_thread():

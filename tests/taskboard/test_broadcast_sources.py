@@ -13,30 +13,13 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.test import Client
 
-from taskboard.asgi import application
 from taskboard.models import Task
 from tests.chatkit.protocol import ChatClient
 from tests.chatkit.task_chat import act, streamed_widgets
-from tests.conftest import csrf_headers
+from tests.conftest import connected_board, csrf_headers
 from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def connected(client: Client) -> WebsocketCommunicator:
-    session = client.cookies["sessionid"].value
-    board = WebsocketCommunicator(
-        application,
-        "/ws/board/",
-        headers=[
-            (b"origin", b"http://testserver"),
-            (b"host", b"testserver"),
-            (b"cookie", f"sessionid={session}".encode()),
-        ],
-    )
-    accepted, _ = await board.connect()
-    assert accepted
-    return board
 
 
 async def only_message(board: WebsocketCommunicator) -> dict:
@@ -60,7 +43,7 @@ def staff_client(staff) -> Client:
 
 
 async def test_api_create_and_edit_are_broadcast(member_client):
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def create():
         return member_client.post(
@@ -75,7 +58,7 @@ async def test_api_create_and_edit_are_broadcast(member_client):
     task_id = response.json()["id"]
     assert changed(await only_message(board)) == ("task.changed", task_id, "todo", "From the API")
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def edit():
         return member_client.patch(
@@ -96,7 +79,7 @@ async def test_api_create_and_edit_are_broadcast(member_client):
 
 async def test_api_transition_is_broadcast_once(member_client):
     task = await sync_to_async(make_task)(title="Moved by the API")
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def start():
         return member_client.post(
@@ -117,14 +100,14 @@ async def test_api_transition_is_broadcast_once(member_client):
 
 async def test_chat_tool_create_and_transition_are_broadcast(member, member_client):
     chat = await ChatClient.signed_in(member)
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     await chat.create_thread("create task From the chat")
 
     task = await Task.objects.aget(title="From the chat")
     assert changed(await only_message(board)) == ("task.changed", task.pk, "todo", "From the chat")
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     await chat.create_thread(f"start #{task.pk}")
     assert changed(await only_message(board)) == (
         "task.changed",
@@ -138,14 +121,14 @@ async def test_chat_buttons_create_and_transition_are_broadcast(member, member_c
     chat = await ChatClient.signed_in(member)
     thread_id, events = await chat.create_thread("new task")
     [form] = streamed_widgets(events)
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     await act(chat, thread_id, form.id, "task.create", {"title": "From the form"})
 
     task = await Task.objects.aget(title="From the form")
     assert changed(await only_message(board)) == ("task.changed", task.pk, "todo", "From the form")
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     # The card took the form's place in the thread, under the same item id.
     await act(chat, thread_id, form.id, "task.start", {"task_id": task.pk})
     assert changed(await only_message(board)) == (
@@ -158,7 +141,7 @@ async def test_chat_buttons_create_and_transition_are_broadcast(member, member_c
 
 async def test_admin_edit_action_and_delete_are_broadcast(member_client, staff_client):
     task = await sync_to_async(make_task)(title="In the admin")
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def edit():
         return staff_client.post(
@@ -183,7 +166,7 @@ async def test_admin_edit_action_and_delete_are_broadcast(member_client, staff_c
         "Edited in the admin",
     )
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def start():
         return staff_client.post(
@@ -201,7 +184,7 @@ async def test_admin_edit_action_and_delete_are_broadcast(member_client, staff_c
 
     # A task with history keeps it (events cannot be deleted); one without can go.
     unused = await sync_to_async(make_task)(title="Created by mistake")
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def delete():
         return staff_client.post(f"/admin/taskboard/task/{unused.pk}/delete/", {"post": "yes"})
@@ -211,7 +194,7 @@ async def test_admin_edit_action_and_delete_are_broadcast(member_client, staff_c
 
 
 async def test_shell_saves_and_deletes_are_broadcast(member, member_client):
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     task = await sync_to_async(Task.objects.create)(title="From the shell", created_by=member)
     assert changed(await only_message(board)) == (
@@ -221,19 +204,19 @@ async def test_shell_saves_and_deletes_are_broadcast(member, member_client):
         "From the shell",
     )
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     task.status = "done"
     await sync_to_async(task.save)()
     assert changed(await only_message(board)) == ("task.changed", task.pk, "done", "From the shell")
 
-    board = await connected(member_client)
+    board = await connected_board(member_client)
     task_id = task.pk
     await sync_to_async(task.delete)()
     assert await only_message(board) == {"type": "task.deleted", "id": task_id}
 
 
 async def test_a_rolled_back_change_is_not_broadcast(member, member_client):
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def create_then_fail():
         with transaction.atomic():

@@ -5,7 +5,6 @@ import contextlib
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,14 +13,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.live_server import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -57,9 +52,22 @@ def test_management_commands_start_without_the_agents_sdk(tmp_path):
     assert out.splitlines()[-1] == "[]"
 
 
-def test_the_server_still_loads_the_chat_machinery_at_start_up(tmp_path):
-    # Loaded before gc.freeze() in taskboard/asgi.py, not with the first chat request.
-    out = _python(LOADED.format(setup="import taskboard.asgi"), _env(tmp_path))
+def test_the_server_answers_before_the_chat_machinery_is_loaded(tmp_path):
+    # The chat server loads on a thread of its own: with that thread held back,
+    # importing the app has not touched the Agents SDK or the OpenAI client.
+    setup = (
+        "import threading; start = threading.Thread.start;"
+        " threading.Thread.start = lambda t: None if t.name == 'load-chat-server' else start(t);"
+        " import taskboard.asgi"
+    )
+    out = _python(LOADED.format(setup=setup), _env(tmp_path))
+    assert out.splitlines()[-1] == "[]"
+
+
+def test_the_server_loads_the_chat_machinery_at_start_up(tmp_path):
+    # Loaded beside serving, before gc.freeze(), not with the first chat request.
+    setup = "import taskboard.asgi; taskboard.asgi.chat_server_loading.join(60)"
+    out = _python(LOADED.format(setup=setup), _env(tmp_path))
     assert out.splitlines()[-1] == "['agents', 'chatkit_app.server', 'openai']"
 
 
@@ -72,7 +80,7 @@ def test_make_run_runs_the_start_up_script():
 
 
 def test_run_says_where_the_app_is_and_who_to_sign_in_as_once_it_serves(tmp_path):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "scripts/run.py", "--port", str(port)],
         cwd=ROOT,
@@ -105,6 +113,8 @@ def test_run_says_where_the_app_is_and_who_to_sign_in_as_once_it_serves(tmp_path
         assert "alice / taskboard-demo  (approver, staff: also opens /admin/)" in banner
         assert "bob / taskboard-demo  (member)" in banner
         assert f"{url}/api/docs" in banner
+        # Named once, where the app says it is ready, not also by the seeding before it.
+        assert "".join(seen).count("bob / taskboard-demo") == 1
         # And the accounts it names let one in.
         with httpx.Client(base_url=url, timeout=5) as client:
             client.get("/accounts/login/")

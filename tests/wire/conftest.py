@@ -8,30 +8,22 @@ The database is migrated and seeded once for both.
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.browser.conftest import (  # noqa: F401 (a fixture)
-    ROOT,
     ApiSession,
-    LiveApp,
-    _free_port,
     browser_database_url,
 )
 from tests.chatkit.protocol import decode_sse, user_input
+from tests.live_server import Daphne, prepare_database
 from tests.standin_openai import MODEL_PATHS, StandInOpenAI
 
 APIS = ["chat_completions", "responses"]
 MODEL_TIMEOUT = 1.5
-DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1"]
 
 
 @pytest.fixture(scope="package")
@@ -41,24 +33,10 @@ def standin() -> Iterator[StandInOpenAI]:
     server.stop()
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    # Minutes, not seconds: on a busy machine migrate and seed_demo are slow.
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=400,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
-
-
 @pytest.fixture(scope="package")
 def seeded_database(browser_database_url: str) -> str:  # noqa: F811
     env = {**os.environ, "DATABASE_URL": browser_database_url, "CHATKIT_MODEL": "offline"}
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
+    prepare_database(env)
     return browser_database_url
 
 
@@ -67,15 +45,26 @@ def api(request) -> str:
     return request.param
 
 
-class ChatApp(LiveApp):
+@dataclass
+class ChatApp:
+    """Daphne configured for the stand-in model, and that stand-in."""
+
+    server: Daphne
     api: str
     standin: StandInOpenAI
 
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def log_tail(self, lines: int = 60) -> str:
+        return self.server.log_tail(lines)
+
     def log_since(self, offset: int) -> str:
-        return self.log.read_text(errors="replace")[offset:]
+        return self.server.log_text()[offset:]
 
     def log_size(self) -> int:
-        return len(self.log.read_text(errors="replace"))
+        return len(self.server.log_text())
 
 
 @pytest.fixture(scope="package")
@@ -96,39 +85,12 @@ def live_chat(api: str, standin: StandInOpenAI, seeded_database: str, tmp_path_f
         "ALL_PROXY": proxy,
         "NO_PROXY": "127.0.0.1,localhost",
     }
-    port = _free_port()
-    log = tmp_path_factory.mktemp(f"daphne-{api}") / "daphne.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [*DAPHNE, "-p", str(port), "taskboard.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    app = ChatApp(url=f"http://127.0.0.1:{port}", log=Path(log))
-    app.api, app.standin = api, standin
     standin.reset()
+    server = Daphne(env, tmp_path_factory.mktemp(f"daphne-{api}") / "daphne.log")
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert server.poll() is None, f"Daphne exited:\n{app.log_tail()}"
-            try:
-                if httpx.get(f"{app.url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"Daphne did not come up:\n{app.log_tail()}"
-            time.sleep(0.2)
-        yield app
+        yield ChatApp(server.start(timeout=240), api, standin)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        server.stop()
     # Everything the app sent anywhere, including at exit (a trace export would go
     # out then), reached the stand-in as a model request and nothing else.
     elsewhere = [(r.method, r.path) for r in standin.everything if r.path not in MODEL_PATHS]

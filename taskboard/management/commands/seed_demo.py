@@ -18,6 +18,16 @@ PEOPLE = (
     ("bob", "Bob", "Member", False, False),
 )
 
+
+def account_lines() -> list[str]:
+    """Who to sign in as: one line per demo account."""
+    roles = {True: "approver, staff: also opens /admin/", False: "member"}
+    return [
+        f"    {username} / {DEMO_PASSWORD}  ({roles[approver]})"
+        for username, _first, _last, approver, _staff in PEOPLE
+    ]
+
+
 TASKS = (
     # title, description, status, priority, assignee, due in days
     (
@@ -74,6 +84,14 @@ class Command(BaseCommand):
     help = "Create demo users and tasks (safe to run again)."
 
     @transaction.atomic
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-accounts",
+            dest="accounts",
+            action="store_false",
+            help="do not list the demo accounts (scripts/run.py lists them once it serves)",
+        )
+
     def handle(self, *args, **options) -> None:
         users = get_user_model().objects
         approve = Permission.objects.get(
@@ -117,7 +135,7 @@ class Command(BaseCommand):
             created_count += 1
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created_count} new tasks)."))
-        self.stdout.write(
-            f"  approver: alice / {DEMO_PASSWORD}  (can approve; staff, opens /admin/)"
-        )
-        self.stdout.write(f"  member:   bob / {DEMO_PASSWORD}")
+        if options["accounts"]:
+            self.stdout.write("  Sign in as:")
+            for line in account_lines():
+                self.stdout.write(line)
