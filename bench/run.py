@@ -45,7 +45,18 @@ ASGI_APP = "taskboard.asgi:application"
 REFERENCE_APP = "bench.reference_app:app"
 MB = 1024 * 1024
 # The order in which bench/scenario.py runs its phases; --only picks some.
-PHASES = ("startup", "memory", "actions", "chat", "history", "lists", "tools", "fanout", "load")
+PHASES = (
+    "startup",
+    "memory",
+    "actions",
+    "chat",
+    "history",
+    "lists",
+    "tools",
+    "fanout",
+    "load",
+    "panel",
+)
 # Phases that need the seeded database and the two servers (startup runs `make run`).
 SERVER_PHASES = PHASES[1:]
 
@@ -190,6 +201,8 @@ def server_environment(backend: Backend) -> dict[str, str]:
         OPENAI_API_KEY="",
         OPENAI_BASE_URL="",
         CHATKIT_MODEL="offline",
+        # Only the panel phase loads the page: the built-in panel, never the CDN.
+        CHATKIT_UI="builtin",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -383,8 +396,8 @@ def main() -> int:
         "--only",
         metavar="PHASE[,PHASE]",
         help="run only these phases, to study one figure: startup, memory, actions, chat, "
-        "history, lists, tools, fanout, load (the memory figures need memory first, on a "
-        "fresh server)",
+        "history, lists, tools, fanout, load, panel (the memory figures need memory first, "
+        "on a fresh server)",
     )
     args = parser.parse_args()
     phases = tuple(args.only.split(",")) if args.only else None
@@ -433,6 +446,10 @@ def main() -> int:
                 from bench import load
 
                 plan.extra["load"] = load.seed_load(counts.load_clients)
+            if "panel" in chosen:
+                from bench import panel
+
+                plan.extra["panel"] = panel.prepare(counts, quick=args.quick)
 
             ours_port, ref_port = free_port(), free_port()
             # The Dockerfile's command: Daphne with its defaults (access log included).
@@ -489,6 +506,9 @@ def main() -> int:
             for server in servers:
                 server.start()
             asyncio.run(scenario.measure(report, counts, plan, ours, reference, server_phases))
+            if "panel" in chosen:
+                # Last, in Chromium: the page's bundle and the panel's Start clicks.
+                panel.measure(report, ours.url, plan.extra["panel"])
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         failed = True

@@ -6,6 +6,9 @@
   replaced by the task's card, or re-rendered with the field errors.
 - `task.select` with `{"task_id": int}`: `select_task`, hidden context for the model.
 
+Sent with `streaming: false` (`threads.sync_custom_action`), the same action answers
+with the re-rendered sender alone (`handle_sync_action`).
+
 The outcome becomes events in one order: the sender widget re-rendered in place,
 hidden context for the model, a short message, and the client effect `tasks.changed`.
 
@@ -24,6 +27,7 @@ from chatkit.errors import CustomStreamError
 from chatkit.store import NotFoundError
 from chatkit.types import (
     ClientEffectEvent,
+    SyncCustomActionResponse,
     ThreadItem,
     ThreadItemDoneEvent,
     ThreadItemReplacedEvent,
@@ -73,10 +77,13 @@ def outcome_events(
     thread: ThreadMetadata,
     replaced: WidgetItem | None,
     context: ChatContext,
+    streamed: bool = True,
 ) -> list[ThreadStreamEvent]:
     """The events that show a button's outcome, in the order the client expects them.
 
-    `replaced` is the sender widget showing the outcome, when it changed.
+    `replaced` is the sender widget showing the outcome, when it changed. Unless the
+    events are `streamed`, the short message is left out: a client that sent the action
+    with `streaming: false` shows only the widget it gets back.
     """
     events: list[ThreadStreamEvent] = []
     if replaced is not None:
@@ -85,7 +92,7 @@ def outcome_events(
         events.append(
             hidden_context(store=store, thread=thread, context=context, content=outcome.context)
         )
-    if outcome.say:
+    if outcome.say and streamed:
         events.append(
             assistant_message(store=store, thread=thread, context=context, text=outcome.say)
         )
@@ -107,6 +114,7 @@ async def _replace_sender(
     context: ChatContext,
     run: Callable[[ThreadItem], Outcome | tuple[Outcome, Callable[[], None]]],
     refused: str,
+    streamed: bool = True,
 ) -> list[ThreadStreamEvent]:
     """Run `run` on the sender as stored, in the store's transaction holding its row, and
     return the outcome's events.
@@ -130,7 +138,12 @@ async def _replace_sender(
             outcome = result
         replaced = None if outcome.shown is None else widget_state.replacement(item, outcome.shown)
         events[:] = outcome_events(
-            outcome, store=store, thread=thread, replaced=replaced, context=context
+            outcome,
+            store=store,
+            thread=thread,
+            replaced=replaced,
+            context=context,
+            streamed=streamed,
         )
         return item if replaced is None else replaced
 
@@ -158,6 +171,7 @@ async def _transition(
     thread: ThreadMetadata,
     store: DjangoStore,
     context: ChatContext,
+    streamed: bool = True,
 ) -> list[ThreadStreamEvent]:
     task_id = payload_task_id(payload)
     sender = _require_sender(sender, thread)
@@ -171,9 +185,14 @@ async def _transition(
             )
             if ahead is not None:
                 return ahead
-        return task_commands.transition_task(
+        outcome = task_commands.transition_task(
             user=context.user, task_id=task_id, action=action, on_widget=state
         )
+        if outcome.effect is None and not streamed:
+            # A move the services refused: with no message to carry the reason, the
+            # reason is the answer, and nothing is stored.
+            raise Refusal(outcome.say or "Nothing changed.")
+        return outcome
 
     try:
         return await _replace_sender(
@@ -183,6 +202,7 @@ async def _transition(
             context=context,
             run=move,
             refused=NOT_IN_THREAD,
+            streamed=streamed,
         )
     except TaskError:
         # The move was refused after all (made by someone else meanwhile): nothing was
@@ -194,6 +214,7 @@ async def _transition(
             context=context,
             run=lambda item: move(item, shown_first=False),
             refused=NOT_IN_THREAD,
+            streamed=streamed,
         )
 
 
@@ -204,6 +225,7 @@ async def _create(
     thread: ThreadMetadata,
     store: DjangoStore,
     context: ChatContext,
+    streamed: bool = True,
 ) -> list[ThreadStreamEvent]:
     sender = _require_sender(sender, thread)
     if not isinstance(widget_state.state_of(sender), TaskFormState):
@@ -215,7 +237,12 @@ async def _create(
         )
         replaced = widget_state.replacement(sender, outcome.shown)
         return outcome_events(
-            outcome, store=store, thread=thread, replaced=replaced, context=context
+            outcome,
+            store=store,
+            thread=thread,
+            replaced=replaced,
+            context=context,
+            streamed=streamed,
         )
 
     def create_once(item: ThreadItem) -> Outcome:
@@ -231,7 +258,52 @@ async def _create(
         context=context,
         run=create_once,
         refused=ALREADY_SUBMITTED,
+        streamed=streamed,
     )
+
+
+class UnknownAction(Exception):
+    """Not a refusal of a known request but a request the chat has no handler for."""
+
+
+async def _run(
+    *,
+    store: DjangoStore,
+    thread: ThreadMetadata,
+    action: Action[str, Any],
+    sender: WidgetItem | None,
+    context: ChatContext,
+    streamed: bool,
+) -> list[ThreadStreamEvent]:
+    """The events that show the action's outcome; Refusal when it changes nothing."""
+    payload = action.payload
+    if action.type in TRANSITION_ACTIONS:
+        return await _transition(
+            action=TRANSITION_ACTIONS[action.type],
+            payload=payload,
+            sender=sender,
+            thread=thread,
+            store=store,
+            context=context,
+            streamed=streamed,
+        )
+    if action.type == CREATE_ACTION:
+        return await _create(
+            payload=payload,
+            sender=sender,
+            thread=thread,
+            store=store,
+            context=context,
+            streamed=streamed,
+        )
+    if action.type == SELECT_ACTION:
+        outcome = await sync_to_async(task_commands.select_task)(
+            user=context.user, task_id=payload_task_id(payload)
+        )
+        return outcome_events(
+            outcome, store=store, thread=thread, replaced=None, context=context, streamed=streamed
+        )
+    raise UnknownAction(f"The action “{action.type}” is not supported.")
 
 
 async def handle_action(
@@ -243,35 +315,59 @@ async def handle_action(
     context: ChatContext,
 ) -> AsyncIterator[ThreadStreamEvent]:
     """Everything `ChatKitServer.action()` streams for one widget action."""
-    payload = action.payload
     try:
-        if action.type in TRANSITION_ACTIONS:
-            events = await _transition(
-                action=TRANSITION_ACTIONS[action.type],
-                payload=payload,
-                sender=sender,
-                thread=thread,
-                store=store,
-                context=context,
-            )
-        elif action.type == CREATE_ACTION:
-            events = await _create(
-                payload=payload, sender=sender, thread=thread, store=store, context=context
-            )
-        elif action.type == SELECT_ACTION:
-            outcome = await sync_to_async(task_commands.select_task)(
-                user=context.user, task_id=payload_task_id(payload)
-            )
-            events = outcome_events(
-                outcome, store=store, thread=thread, replaced=None, context=context
-            )
-        else:
-            # Not a refusal of a known request but a request the chat has no handler
-            # for: an error event, and nothing stored in the thread.
-            raise CustomStreamError(f"The action “{action.type}” is not supported.")
+        events = await _run(
+            store=store, thread=thread, action=action, sender=sender, context=context, streamed=True
+        )
+    except UnknownAction as exc:
+        # An error event, and nothing stored in the thread.
+        raise CustomStreamError(str(exc)) from None
     except Refusal as exc:
         logger.info("Refused %s in thread %s: %s", action.type, thread.id, exc)
         yield assistant_message(store=store, thread=thread, context=context, text=str(exc))
         return
     for event in events:
         yield event
+
+
+async def handle_sync_action(
+    *,
+    store: DjangoStore,
+    thread: ThreadMetadata,
+    action: Action[str, Any],
+    sender: WidgetItem | None,
+    context: ChatContext,
+) -> SyncCustomActionResponse:
+    """What `ChatKitServer.sync_action()` answers for an action sent with `streaming: false`.
+
+    The same action as `handle_action`, answered with one item: the sender widget as
+    re-rendered (none when the action leaves it as it was). The note for the model is
+    stored in the thread as a streamed action stores it; the sentence a streamed action
+    adds is left out, since the client would only see it after a reload, and the board
+    hears of the change over its socket. A refusal, a move the services refuse (a
+    double click, a member's approve) or an unknown action changes nothing and raises
+    ValueError with the reason, which the endpoint answers with a 400. A form with
+    invalid fields is not refused: it comes back with the errors under its fields.
+    """
+    try:
+        events = await _run(
+            store=store,
+            thread=thread,
+            action=action,
+            sender=sender,
+            context=context,
+            streamed=False,
+        )
+    except (UnknownAction, Refusal) as exc:
+        logger.info("Refused sync %s in thread %s: %s", action.type, thread.id, exc)
+        raise ValueError(str(exc)) from None
+    # Stored as chatkit stores a streamed action's items (those the action's own
+    # transaction wrote are recognised and not written again).
+    updated = None
+    for event in events:
+        if isinstance(event, ThreadItemDoneEvent):
+            await store.add_thread_item(thread.id, event.item, context)
+        elif isinstance(event, ThreadItemReplacedEvent):
+            updated = event.item
+            await store.save_item(thread.id, updated, context)
+    return SyncCustomActionResponse(updated_item=updated)

@@ -20,6 +20,7 @@ from chatkit.types import (
     AssistantMessageItem,
     FeedbackKind,
     SDKHiddenContextItem,
+    SyncCustomActionResponse,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -33,7 +34,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from chatkit_app.actions import handle_action
+from chatkit_app.actions import handle_action, handle_sync_action
 from chatkit_app.agents import agent_mode, build_agent
 from chatkit_app.context import ChatContext
 from chatkit_app.converter import TaskboardThreadItemConverter
@@ -267,6 +268,17 @@ class TaskboardChatServer(ServerWorkarounds[ChatContext]):
             store=self.store, thread=thread, action=action, sender=sender, context=context
         ):
             yield event
+
+    async def sync_action(
+        self,
+        thread: ThreadMetadata,
+        action: Action[str, Any],
+        sender: WidgetItem | None,
+        context: ChatContext,
+    ) -> SyncCustomActionResponse:
+        return await handle_sync_action(
+            store=self.store, thread=thread, action=action, sender=sender, context=context
+        )
 
     async def add_feedback(
         self,

@@ -32,7 +32,6 @@ UNSUPPORTED_REQUESTS = {
     "attachments.create": "Attachments are not supported in this chat.",
     "attachments.delete": "Attachments are not supported in this chat.",
     "input.transcribe": "Dictation is not supported in this chat.",
-    "threads.sync_custom_action": "Synchronous actions are not supported in this chat.",
 }
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

@@ -79,6 +79,13 @@ def board_column(page: Page, name: str) -> Locator:
 
 def axe_violations(page: Page, selector: str = '[data-testid="builtin-chat"]') -> list[dict]:
     """axe-core's violations inside `selector`, as id, impact and the offending nodes."""
+    # Colours are judged as they settle: a control that was just re-enabled fades back
+    # in (a CSS transition), and half-way its contrast is not yet what the user sees.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map((a) => a.finished.catch(() => undefined)))"""
+    )
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(

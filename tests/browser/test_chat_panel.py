@@ -234,6 +234,7 @@ def test_an_approver_approves_from_the_review_list_and_a_member_cannot(
     page.reload(wait_until="domcontentloaded")
     refusal = thread_items(page, "assistant_message").filter(has_text="Nothing changed")
     expect(refusal.last).to_be_visible()
+    expect(refusal.last).to_contain_text("Only approvers can approve tasks")
 
     # The approver approves from the same kind of list.
     context = browser.new_context(base_url=chat_app.url, viewport={"width": 1440, "height": 900})
@@ -386,7 +387,17 @@ def test_feedback_is_stored_retry_replaces_the_answer_and_history_reopens_thread
     field.fill("Identity check")
     field.press("Enter")
     expect(history.get_by_role("button", name=re.compile("^Identity check"))).to_be_visible()
+    # Delete asks first; Escape (from the keyboard) keeps the chat, Delete removes it.
     history.get_by_role("button", name=re.compile("^Delete .Identity check")).first.click()
+    question = history.get_by_role("group", name=re.compile("^Delete .Identity check"))
+    expect(question).to_contain_text("cannot be undone")
+    expect(question.get_by_role("button", name="Cancel", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(question).to_have_count(0)
+    delete = history.get_by_role("button", name=re.compile("^Delete .Identity check")).first
+    expect(delete).to_be_focused()
+    delete.press("Enter")
+    question.get_by_role("button", name="Delete", exact=True).click()
     expect(history.get_by_role("button", name=re.compile("^Identity check"))).to_have_count(0)
 
     # The thumb is in /admin/ under chat feedback.

@@ -273,6 +273,114 @@ describe("BuiltinChatPanel", () => {
     });
   });
 
+  it("sends a button with streaming: false as threads.sync_custom_action and shows the widget it answers", async () => {
+    window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
+    const onError = vi.fn();
+    const card = (starred: boolean): ThreadItem => ({
+      type: "widget",
+      id: "wid_1",
+      thread_id: "thr_1",
+      created_at: NOW,
+      widget: {
+        type: "Card",
+        children: [
+          { type: "Text", value: starred ? "Starred" : "Not starred" },
+          {
+            type: "Button",
+            label: "Star",
+            onClickAction: { type: "task.star", payload: { task_id: 7 }, streaming: false },
+          },
+        ],
+      },
+    });
+    let refuse = false;
+    const { sent, fetchMock } = fakeServer((request) => {
+      switch (request.type) {
+        case "threads.get_by_id":
+          return json(THREAD);
+        case "items.list":
+          return json({ data: [card(false)], has_more: false, after: null });
+        case "threads.sync_custom_action":
+          return refuse
+            ? json({ error: "Already starred; nothing changed." }, 400)
+            : json({ updated_item: card(true) });
+        default:
+          return json({ error: "unexpected" }, 500);
+      }
+    });
+    const user = userEvent.setup();
+    render(<BuiltinChatPanel options={options(fetchMock, { onError })} />);
+
+    await user.click(await screen.findByRole("button", { name: "Star" }));
+
+    expect(await screen.findByText("Starred")).toBeInTheDocument();
+    expect(sent.at(-1)).toEqual({
+      type: "threads.sync_custom_action",
+      params: {
+        thread_id: "thr_1",
+        item_id: "wid_1",
+        action: { type: "task.star", payload: { task_id: 7 } },
+      },
+    });
+    expect(sent.map((request) => request.type)).not.toContain("threads.custom_action");
+
+    // A refusal reaches onError with the server's reason; the button can be used again.
+    refuse = true;
+    await user.click(screen.getByRole("button", { name: "Star" }));
+    await waitFor(() => {
+      expect(onError).toHaveBeenCalledWith({
+        error: expect.objectContaining({ message: "Already starred; nothing changed." }) as Error,
+      });
+    });
+    expect(screen.getByRole("button", { name: "Star" })).not.toHaveAttribute("aria-disabled");
+  });
+
+  it("pages back through a long thread with Show earlier messages, oldest first on screen", async () => {
+    window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
+    const { sent, fetchMock } = fakeServer((request) => {
+      switch (request.type) {
+        case "threads.get_by_id":
+          return json(THREAD);
+        case "items.list":
+          // Newest first, as the panel asks; the second page is the oldest.
+          return request.params.after === "msg_3"
+            ? json({
+                data: [answer("msg_2", "Second"), userItem("msg_1", "First")],
+                has_more: false,
+                after: "msg_1",
+              })
+            : json({
+                data: [answer("msg_4", "Fourth"), userItem("msg_3", "Third")],
+                has_more: true,
+                after: "msg_3",
+              });
+        default:
+          return json({ error: "unexpected" }, 500);
+      }
+    });
+    const user = userEvent.setup();
+    render(<BuiltinChatPanel options={options(fetchMock)} />);
+
+    expect(await screen.findByText("Fourth")).toBeInTheDocument();
+    expect(screen.queryByText("Second")).not.toBeInTheDocument();
+    const older = screen.getByRole("button", { name: "Show earlier messages" });
+    older.focus();
+    await user.keyboard("{Enter}");
+
+    expect(await screen.findByText("Second")).toBeInTheDocument();
+    expect(sent.at(-1)).toEqual({
+      type: "items.list",
+      params: { thread_id: "thr_1", limit: 100, order: "desc", after: "msg_3" },
+    });
+    const shown = [...document.querySelectorAll("[data-item-id]")].map((node) =>
+      node.getAttribute("data-item-id"),
+    );
+    expect(shown).toEqual(["msg_1", "msg_2", "msg_3", "msg_4"]);
+    // Nothing older is left: the control gives way to a line that keeps the focus.
+    expect(screen.queryByRole("button", { name: "Show earlier messages" })).not.toBeInTheDocument();
+    expect(screen.getByText("The beginning of this chat.")).toHaveFocus();
+  });
+
   it("turns the options' theme into CSS variables", () => {
     expect(
       themeVariables({

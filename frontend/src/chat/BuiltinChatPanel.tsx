@@ -216,6 +216,7 @@ export function BuiltinChatPanel({ options, onReady }: BuiltinChatPanelProps) {
             onDismissError={session.dismissError}
             onDismissNotice={session.dismissNotice}
             onWidgetError={reportError}
+            onLoadOlder={session.loadOlderItems}
           />
         )}
       </div>

@@ -1,5 +1,5 @@
 import type { Entity, UseChatKitOptions } from "@openai/chatkit-react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { Markdown } from "./Markdown";
 import type { ChatState } from "./reducer";
@@ -33,6 +33,8 @@ export interface MessageListProps {
   onDismissError: () => void;
   onDismissNotice: (id: number) => void;
   onWidgetError: (error: unknown) => void;
+  /** Load the page of items before the oldest one shown. */
+  onLoadOlder: () => Promise<void>;
 }
 
 function tagEntity(tag: InputTagContent): Entity {
@@ -161,11 +163,69 @@ function isSettled(state: ChatState, item: ThreadItem): boolean {
   return !state.isStreaming && !state.pendingItemIds.includes(item.id);
 }
 
+/**
+ * "Show earlier messages" above a thread longer than its first page. The reader
+ * stays where they were while the older items appear above, and keyboard focus
+ * stays on the control (or on the "beginning" line once nothing older is left).
+ */
+function OlderItems(props: {
+  hasMore: boolean;
+  firstItemId: string | undefined;
+  scrollBox: () => HTMLElement | null | undefined;
+  onLoadOlder: () => Promise<void>;
+}) {
+  const { hasMore, firstItemId, scrollBox, onLoadOlder } = props;
+  const [loading, setLoading] = useState(false);
+  const [loaded, setLoaded] = useState(false);
+  const fromBottom = useRef<number | null>(null);
+  const startRef = useRef<HTMLParagraphElement>(null);
+
+  useLayoutEffect(() => {
+    const box = scrollBox();
+    if (box && fromBottom.current !== null) {
+      box.scrollTop = box.scrollHeight - fromBottom.current;
+      fromBottom.current = null;
+    }
+  }, [firstItemId, scrollBox]);
+
+  useEffect(() => {
+    if (loaded && !hasMore) startRef.current?.focus();
+  }, [loaded, hasMore]);
+
+  if (!hasMore) {
+    return loaded ? (
+      <p ref={startRef} className="chat-thread__start" tabIndex={-1}>
+        The beginning of this chat.
+      </p>
+    ) : null;
+  }
+  return (
+    <button
+      type="button"
+      className="chat-button chat-thread__older"
+      aria-disabled={loading || undefined}
+      onClick={() => {
+        if (loading) return;
+        const box = scrollBox();
+        fromBottom.current = box ? box.scrollHeight - box.scrollTop : null;
+        setLoading(true);
+        void onLoadOlder().finally(() => {
+          setLoading(false);
+          setLoaded(true);
+        });
+      }}
+    >
+      {loading ? "Loading earlier messages…" : "Show earlier messages"}
+    </button>
+  );
+}
+
 /** The thread: messages, widgets, progress, notices and the last error. */
 export function MessageList(props: MessageListProps) {
   const { state, entities, itemActions } = props;
   const [feedback, setFeedback] = useState<Record<string, Kind>>({});
   const threadRef = useRef<HTMLDivElement>(null);
+  const olderExist = state.itemsCursor?.order === "desc" && state.itemsCursor.hasMore;
 
   const lastItem = state.items[state.items.length - 1];
   const lastKey = `${String(state.items.length)}:${lastItem?.id ?? ""}:${state.progress?.text ?? ""}`;
@@ -178,6 +238,14 @@ export function MessageList(props: MessageListProps) {
 
   return (
     <div ref={threadRef} className="chat-thread" aria-live="polite" aria-busy={state.isStreaming}>
+      <OlderItems
+        // A new thread starts over.
+        key={state.thread?.id ?? ""}
+        hasMore={olderExist}
+        firstItemId={state.items[0]?.id}
+        scrollBox={() => threadRef.current?.parentElement}
+        onLoadOlder={props.onLoadOlder}
+      />
       {state.items.map((item) => {
         switch (item.type) {
           case "user_message":

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ShellIcon } from "./ShellIcon";
 import type { Page, Thread } from "./types";
@@ -34,6 +34,20 @@ export function ThreadHistory(props: ThreadHistoryProps) {
   const [loading, setLoading] = useState(true);
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
+  // The thread whose delete waits for a yes, and where focus goes when it is answered.
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const focusAfter = useRef<{ id: string; control: "delete" | "open" } | null>(null);
+
+  useEffect(() => {
+    const target = focusAfter.current;
+    if (!target || !listRef.current) return;
+    focusAfter.current = null;
+    const row = listRef.current.querySelector<HTMLElement>(
+      `[data-thread-id="${CSS.escape(target.id)}"]`,
+    );
+    row?.querySelector<HTMLElement>(`[data-control="${target.control}"]`)?.focus();
+  });
 
   const apply = useCallback((page: Page<Thread>, cursor: string | null) => {
     setThreads((current) => (cursor ? [...current, ...page.data] : page.data));
@@ -85,9 +99,18 @@ export function ThreadHistory(props: ThreadHistoryProps) {
     }
   };
 
+  const cancelDelete = (thread: Thread) => {
+    setConfirming(null);
+    focusAfter.current = { id: thread.id, control: "delete" };
+  };
+
   const remove = async (thread: Thread) => {
+    setConfirming(null);
     try {
       await deleteThread(thread.id);
+      const index = threads.findIndex((other) => other.id === thread.id);
+      const next = threads[index + 1] ?? threads[index - 1];
+      if (next) focusAfter.current = { id: next.id, control: "open" };
       setThreads((current) => current.filter((other) => other.id !== thread.id));
     } catch (error) {
       onError(error);
@@ -97,14 +120,49 @@ export function ThreadHistory(props: ThreadHistoryProps) {
   return (
     <nav className="chat-history" aria-label="Chat history">
       {!loading && threads.length === 0 && <p className="chat-history__empty">No chats yet.</p>}
-      <ul className="chat-history__list">
+      <ul ref={listRef} className="chat-history__list">
         {threads.map((thread) => (
           <li
             key={thread.id}
             className="chat-history__row"
+            data-thread-id={thread.id}
             aria-current={thread.id === props.currentThreadId ? "true" : undefined}
           >
-            {editing === thread.id ? (
+            {confirming === thread.id ? (
+              <div
+                className="chat-history__confirm"
+                role="group"
+                aria-label={`Delete “${threadTitle(thread)}”?`}
+                onKeyDown={(event) => {
+                  if (event.key === "Escape") {
+                    event.stopPropagation();
+                    cancelDelete(thread);
+                  }
+                }}
+              >
+                <span className="chat-history__question">
+                  Delete “{threadTitle(thread)}”? This cannot be undone.
+                </span>
+                <button
+                  type="button"
+                  className="chat-button chat-button--danger"
+                  onClick={() => void remove(thread)}
+                >
+                  Delete
+                </button>
+                <button
+                  type="button"
+                  className="chat-button"
+                  // The safe answer is where focus lands.
+                  autoFocus
+                  onClick={() => {
+                    cancelDelete(thread);
+                  }}
+                >
+                  Cancel
+                </button>
+              </div>
+            ) : editing === thread.id ? (
               <input
                 className="chat-history__rename"
                 aria-label="Chat title"
@@ -128,6 +186,7 @@ export function ThreadHistory(props: ThreadHistoryProps) {
               <button
                 type="button"
                 className="chat-history__open"
+                data-control="open"
                 onClick={() => {
                   onOpen(thread.id);
                 }}
@@ -136,7 +195,7 @@ export function ThreadHistory(props: ThreadHistoryProps) {
                 <span className="chat-history__date">{formatDate(thread.created_at)}</span>
               </button>
             )}
-            {props.showRename && editing !== thread.id && (
+            {props.showRename && editing !== thread.id && confirming !== thread.id && (
               <button
                 type="button"
                 className="chat-icon-button"
@@ -149,12 +208,16 @@ export function ThreadHistory(props: ThreadHistoryProps) {
                 <ShellIcon name="edit" />
               </button>
             )}
-            {props.showDelete && (
+            {props.showDelete && confirming !== thread.id && (
               <button
                 type="button"
                 className="chat-icon-button"
+                data-control="delete"
                 aria-label={`Delete “${threadTitle(thread)}”`}
-                onClick={() => void remove(thread)}
+                onClick={() => {
+                  setEditing(null);
+                  setConfirming(thread.id);
+                }}
               >
                 <ShellIcon name="trash" />
               </button>

@@ -52,6 +52,8 @@ export interface ChatSession {
   feedback: (itemId: string, kind: "positive" | "negative") => Promise<void>;
   setThreadId: (threadId: string | null) => Promise<void>;
   fetchUpdates: () => Promise<void>;
+  /** The page of items before the oldest one shown (`items.list`, newest first). */
+  loadOlderItems: () => Promise<void>;
   listThreads: (after?: string | null) => Promise<Page<Thread>>;
   renameThread: (threadId: string, title: string) => Promise<Thread>;
   deleteThread: (threadId: string) => Promise<void>;
@@ -382,6 +384,29 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
     [loadThread, log],
   );
 
+  const olderRef = useRef(false);
+  const loadOlderItems = useCallback(async () => {
+    const id = threadIdRef.current;
+    const cursor = stateRef.current.itemsCursor;
+    if (!id || !cursor?.hasMore || cursor.order !== "desc" || olderRef.current) return;
+    olderRef.current = true;
+    const ticket = loadingRef.current;
+    try {
+      const page = await client.send({
+        type: "items.list",
+        params: { thread_id: id, limit: THREAD_ITEMS_LIMIT, order: "desc", after: cursor.after },
+      });
+      // Another thread opened meanwhile: this page is not its.
+      if (ticket === loadingRef.current && threadIdRef.current === id) {
+        dispatch({ type: "items.loaded", page, order: "desc" });
+      }
+    } catch (error) {
+      reportError(error);
+    } finally {
+      olderRef.current = false;
+    }
+  }, [client, reportError]);
+
   const fetchUpdates = useCallback(async () => {
     const current = threadIdRef.current;
     if (current && !controllerRef.current) await loadThread(current);
@@ -447,6 +472,7 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
     feedback,
     setThreadId,
     fetchUpdates,
+    loadOlderItems,
     listThreads,
     renameThread,
     deleteThread,

@@ -266,12 +266,17 @@ describe("entities.onRequestPreview", () => {
 });
 
 describe("onEffect", () => {
-  it("refreshes the board on tasks.changed and ignores other effects", () => {
+  it("reloads the task tasks.changed names, the whole board when it names none, and ignores other effects", () => {
     const refreshBoard = vi.fn();
     const onEffect = createEffectHandler({ refreshBoard, logger: silentLogger() });
     onEffect({ name: "tasks.changed", data: { task_id: 3 } });
+    expect(refreshBoard).toHaveBeenLastCalledWith(3);
+    onEffect({ name: "tasks.changed", data: { task_id: "x" } });
+    expect(refreshBoard).toHaveBeenLastCalledWith();
+    onEffect({ name: "tasks.changed" });
+    expect(refreshBoard).toHaveBeenLastCalledWith();
     onEffect({ name: "confetti" });
-    expect(refreshBoard).toHaveBeenCalledTimes(1);
+    expect(refreshBoard).toHaveBeenCalledTimes(3);
   });
 });
 

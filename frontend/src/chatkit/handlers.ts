@@ -207,15 +207,23 @@ export function createPreviewHandler(deps: PreviewDeps) {
 }
 
 export interface EffectDeps {
-  refreshBoard: () => void;
+  /** Reload the board's copy of one task, or of every task when no id is given. */
+  refreshBoard: (taskId?: number) => void;
   logger: Logger;
 }
 
-/** onEffect: `tasks.changed` reloads the board (the socket usually got there first). */
+/**
+ * onEffect: `tasks.changed` reloads the task it names (the socket usually got there
+ * first), or the whole board when it names none. One task, not the board: on a board
+ * of a thousand tasks a full reload after every button in the chat is ten requests
+ * and a re-render that compete with the chat's own answer.
+ */
 export function createEffectHandler(deps: EffectDeps) {
   return ({ name, data }: { name: string; data?: Record<string, unknown> }): void => {
     if (name === "tasks.changed") {
-      deps.refreshBoard();
+      const taskId = parseTaskId(data?.task_id);
+      if (taskId === null) deps.refreshBoard();
+      else deps.refreshBoard(taskId);
       return;
     }
     deps.logger.debug(`Ignored ChatKit effect "${name}"`, data);

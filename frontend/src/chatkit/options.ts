@@ -48,7 +48,8 @@ export interface ChatKitDeps {
   api: Pick<Api, "searchEntities" | "entityPreview">;
   selectTask: (taskId: number) => void;
   showAssignee: (userId: number) => void;
-  refreshBoard: () => void;
+  /** One task's card again, or the whole board without an id. */
+  refreshBoard: (taskId?: number) => void;
   reportError: (message: string) => void;
   /** Resolved lazily: the ChatKit methods exist only once useChatKit has returned. */
   sendCustomAction: (action: WidgetAction, itemId?: string) => Promise<void>;

@@ -57,6 +57,15 @@ export function App({ api, config }: AppProps) {
     }
   }, []);
 
+  const { refresh, refreshTask } = board;
+  const refreshBoard = useCallback(
+    (taskId?: number) => {
+      if (taskId === undefined) refresh();
+      else refreshTask(taskId);
+    },
+    [refresh, refreshTask],
+  );
+
   const showAssignee = useCallback((userId: number) => {
     boardRef.current.setFilters({ ...NO_FILTERS, assignee: userId });
     setView("board");
@@ -114,7 +123,7 @@ export function App({ api, config }: AppProps) {
             ui={config.chatkitUi}
             selectTask={selectTask}
             showAssignee={showAssignee}
-            refreshBoard={board.refresh}
+            refreshBoard={refreshBoard}
           />
         </div>
       </main>

@@ -1,6 +1,26 @@
+import { memo } from "react";
+
 import { transitionsFor } from "../lib/board";
 import { STATUS_LABELS, type Task, type TaskStatus, type Transition } from "../lib/types";
-import { TaskCard } from "./TaskCard";
+import { TaskCard, type TaskCardProps } from "./TaskCard";
+
+function sameCard(before: TaskCardProps, after: TaskCardProps): boolean {
+  return (
+    before.task === after.task &&
+    before.selected === after.selected &&
+    before.today === after.today &&
+    before.onTransition === after.onTransition &&
+    before.transitions.length === after.transitions.length &&
+    before.transitions.every((transition, index) => transition === after.transitions[index])
+  );
+}
+
+/**
+ * A card renders again only when what it shows changed: a socket message about one
+ * task re-renders that card, not the thousand others (which would hold up the chat's
+ * answer on the same page for a tenth of a second).
+ */
+const BoardCard = memo(TaskCard, sameCard);
 
 export interface BoardColumnProps {
   status: TaskStatus;
@@ -30,7 +50,7 @@ export function BoardColumn(props: BoardColumnProps) {
         <ul className="board-column__list">
           {tasks.map((task) => (
             <li key={task.id}>
-              <TaskCard
+              <BoardCard
                 task={task}
                 transitions={transitionsFor(task, props.transitions)}
                 selected={task.id === props.selectedTaskId}

@@ -54,14 +54,17 @@ describe("ChatKitPanel", () => {
       await vi.advanceTimersByTimeAsync(CHATKIT_LOAD_TIMEOUT_MS);
     });
 
-    expect(screen.getByTestId("builtin-chat")).toBeInTheDocument();
+    // The built-in panel is its own chunk, loaded on demand: real time from here.
+    vi.useRealTimers();
+    expect(await screen.findByTestId("builtin-chat")).toBeInTheDocument();
     expect(screen.getByText("What should we get done?")).toBeInTheDocument();
     expect(screen.queryByText("The chat assistant could not load")).not.toBeInTheDocument();
   });
 
-  it("with CHATKIT_UI=builtin shows the built-in panel at once, with the options' start screen", () => {
+  it("with CHATKIT_UI=builtin shows the built-in panel at once, with the options' start screen", async () => {
+    vi.useRealTimers();
     renderPanel("builtin");
-    expect(screen.getByTestId("builtin-chat")).toBeInTheDocument();
+    expect(await screen.findByTestId("builtin-chat")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Show my tasks/ })).toBeInTheDocument();
     expect(screen.getByRole("textbox", { name: "Message" })).toHaveAttribute(
       "placeholder",

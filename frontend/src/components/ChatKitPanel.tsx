@@ -1,7 +1,6 @@
 import { ChatKit, useChatKit, type UseChatKitOptions } from "@openai/chatkit-react";
-import { useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 
-import { BuiltinChatPanel } from "../chat/BuiltinChatPanel";
 import { createChatKitBridge } from "../chatkit/bridge";
 import { buildChatKitOptions } from "../chatkit/options";
 import { useChatKitScript } from "../hooks/useChatKitScript";
@@ -16,7 +15,7 @@ export interface ChatKitPanelProps {
   ui: ChatKitUi;
   selectTask: (taskId: number) => void;
   showAssignee: (userId: number) => void;
-  refreshBoard: () => void;
+  refreshBoard: (taskId?: number) => void;
 }
 
 export function ChatUnavailable() {
@@ -37,6 +36,12 @@ export function ChatUnavailable() {
 }
 
 type Bridge = ReturnType<typeof createChatKitBridge>;
+
+// Its own chunk: a page on the official panel never downloads the built-in one.
+const BuiltinChatPanel = lazy(async () => {
+  const { BuiltinChatPanel } = await import("../chat/BuiltinChatPanel");
+  return { default: BuiltinChatPanel };
+});
 
 /** The one options object both panels take, and the bridge its handlers call back through. */
 function useChatKitOptions(
@@ -116,7 +121,15 @@ export function ChatKitPanel(props: ChatKitPanelProps) {
             </div>
           )}
           {builtin ? (
-            <BuiltinChatPanel options={options} onReady={bridge.bind} />
+            <Suspense
+              fallback={
+                <p className="chat-panel__loading" role="status">
+                  Loading the assistant…
+                </p>
+              }
+            >
+              <BuiltinChatPanel options={options} onReady={bridge.bind} />
+            </Suspense>
           ) : (
             <OfficialChatKit options={options} bridge={bridge} />
           )}

@@ -15,6 +15,8 @@ export interface UseTasks {
   dismissNotice: () => void;
   setFilters: (filters: TaskFilters) => void;
   refresh: () => void;
+  /** Reload one task's card (gone from the board if it no longer exists). */
+  refreshTask: (taskId: number) => void;
   applyMessage: (message: BoardMessage) => void;
   transition: (task: Task, action: string) => Promise<Task>;
 }
@@ -89,6 +91,13 @@ export function useTasks(api: Api): UseTasks {
     [api],
   );
 
+  const refreshTask = useCallback(
+    (taskId: number) => {
+      void reload(taskId);
+    },
+    [reload],
+  );
+
   const transition = useCallback(
     async (task: Task, action: string) => {
       let updated: Task;
@@ -124,6 +133,7 @@ export function useTasks(api: Api): UseTasks {
     dismissNotice,
     setFilters,
     refresh,
+    refreshTask,
     applyMessage,
     transition,
   };
