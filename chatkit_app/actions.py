@@ -19,6 +19,7 @@ check status and permission. A refusal changes nothing and says why in the chat.
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -194,28 +195,21 @@ async def _transition(
             raise Refusal(outcome.say or "Nothing changed.")
         return outcome
 
+    replace_sender = partial(
+        _replace_sender,
+        store=store,
+        thread=thread,
+        sender=sender,
+        context=context,
+        refused=NOT_IN_THREAD,
+        streamed=streamed,
+    )
     try:
-        return await _replace_sender(
-            store=store,
-            thread=thread,
-            sender=sender,
-            context=context,
-            run=move,
-            refused=NOT_IN_THREAD,
-            streamed=streamed,
-        )
+        return await replace_sender(run=move)
     except TaskError:
         # The move was refused after all (made by someone else meanwhile): nothing was
         # stored; the widget is shown again as the database has it, saying why.
-        return await _replace_sender(
-            store=store,
-            thread=thread,
-            sender=sender,
-            context=context,
-            run=lambda item: move(item, shown_first=False),
-            refused=NOT_IN_THREAD,
-            streamed=streamed,
-        )
+        return await replace_sender(run=lambda item: move(item, shown_first=False))
 
 
 async def _create(
