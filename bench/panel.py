@@ -27,11 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from asgiref.sync import sync_to_async
-
 from bench import seed
 from bench.client import CSRF_TOKEN, ChatKitClient, Sample, figures, sse_frames
-from bench.scenario import ACTION, ActionTarget, check_action
+from bench.scenario import ActionTarget, check_action, next_start
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "frontend" / "dist"
@@ -230,19 +228,7 @@ async def protocol_start(client: ChatKitClient, goal: ActionTarget) -> Sample:
     `first` is the time to the `thread.item.replaced` event, what the panel shows;
     `total` the round trip.
     """
-    if goal.next >= len(goal.task_ids):
-        await sync_to_async(seed.reset_tasks)(goal.task_ids)
-        goal.next = 0
-    task_id = goal.task_ids[goal.next]
-    goal.next += 1
-    body = {
-        "type": "threads.custom_action",
-        "params": {
-            "thread_id": goal.thread_id,
-            "item_id": goal.widget_id,
-            "action": {"type": ACTION, "payload": {"task_id": task_id}},
-        },
-    }
+    body = await next_start(goal)
     events: list[dict] = []
     replaced = None
     buffer = bytearray()

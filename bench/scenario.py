@@ -206,8 +206,9 @@ def page_check(expected: int):
     return check
 
 
-async def start_task(client: ChatKitClient, goal: ActionTarget) -> Sample:
-    """`task.start` from the client's widget on its next task in `todo`."""
+async def next_start(goal: ActionTarget) -> dict:
+    """The request for `task.start` on the widget's next task in `todo` (all of them are
+    put back in `todo` once each has been started)."""
     if goal.next >= len(goal.task_ids):
         await sync_to_async(seed.reset_tasks)(goal.task_ids)
         goal.next = 0
@@ -221,7 +222,12 @@ async def start_task(client: ChatKitClient, goal: ActionTarget) -> Sample:
             "action": {"type": ACTION, "payload": {"task_id": task_id}},
         },
     }
-    return await client.stream(body, check=check_action)
+    return body
+
+
+async def start_task(client: ChatKitClient, goal: ActionTarget) -> Sample:
+    """`task.start` from the client's widget on its next task in `todo`."""
+    return await client.stream(await next_start(goal), check=check_action)
 
 
 async def chat_turn(client: ChatKitClient, thread_id: str, text: str) -> Sample:
