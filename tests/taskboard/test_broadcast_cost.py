@@ -4,8 +4,8 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from taskboard import broadcast, services
+from tests.conftest import connected_board
 from tests.factories import make_task
-from tests.taskboard.test_board_socket import connected
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,7 +14,7 @@ async def test_a_transition_is_broadcast_without_reading_the_task_again(
     member_client, member, monkeypatch
 ):
     task = await sync_to_async(make_task)(title="Saved once")
-    board = await connected(member_client)
+    board = await connected_board(member_client)
 
     def no_read(**kwargs):
         raise AssertionError("the broadcast read the task again")
