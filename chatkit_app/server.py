@@ -56,13 +56,34 @@ MODEL_SLOW = "The model took too long to answer. Try again."
 MODEL_CUT = "The connection to the model broke off mid-answer. Try again."
 
 
+# What the HTTP client raises when a connection it had opened breaks (a connection
+# that could not be opened is a ConnectError); matched by name, whichever copy of
+# httpx the OpenAI client uses.
+CONNECTION_BROKE = {"RemoteProtocolError", "ReadError"}
+
+
+def connection_broke(error: BaseException) -> bool:
+    """Whether `error` comes from a model connection that broke once it was open."""
+    cause = error.__cause__
+    while cause is not None:
+        if type(cause).__name__ in CONNECTION_BROKE:
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def model_failure(error: openai.APIError, *, mid_answer: bool) -> str:
-    """What to tell the user about a failed model request."""
+    """What to tell the user about a failed model request.
+
+    `mid_answer` says part of an answer was shown. The Agents SDK drops the events it
+    has queued when a run fails, so a cut answer may have shown nothing yet: a
+    connection that broke once open is also a cut.
+    """
     if isinstance(error, openai.RateLimitError):
         return MODEL_BUSY
     if isinstance(error, openai.APITimeoutError):
         return MODEL_SLOW
-    if isinstance(error, openai.APIConnectionError) and mid_answer:
+    if isinstance(error, openai.APIConnectionError) and (mid_answer or connection_broke(error)):
         return MODEL_CUT
     return MODEL_FAILED
 
