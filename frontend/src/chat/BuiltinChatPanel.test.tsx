@@ -284,7 +284,11 @@ describe("BuiltinChatPanel", () => {
         type: "Card",
         children: [
           started
-            ? { type: "Text", value: "In progress" }
+            ? {
+                type: "Button",
+                label: "Submit for review",
+                onClickAction: { type: "task.submit", payload: { task_id: 7 } },
+              }
             : {
                 type: "Button",
                 label: "Start",
@@ -315,9 +319,12 @@ describe("BuiltinChatPanel", () => {
 
     // What the page looked like when the new widget first appeared.
     let answerShownWithWidget: boolean | null = null;
+    let newButtonBusy: string | null = null;
     const observer = new MutationObserver(() => {
-      if (answerShownWithWidget === null && screen.queryByText("In progress")) {
+      const submit = screen.queryByRole("button", { name: "Submit for review" });
+      if (answerShownWithWidget === null && submit) {
         answerShownWithWidget = screen.queryByText("Started the task.") !== null;
+        newButtonBusy = submit.getAttribute("aria-busy");
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -325,9 +332,11 @@ describe("BuiltinChatPanel", () => {
 
     expect(await screen.findByText("Started the task.")).toBeInTheDocument();
     observer.disconnect();
-    expect(screen.getByText("In progress")).toBeInTheDocument();
-    // The widget the user acted on was drawn first, on its own.
+    expect(screen.getByRole("button", { name: "Submit for review" })).toBeInTheDocument();
+    // The widget the user acted on was drawn first, on its own, and its new button
+    // is not shown working: the Start that was clicked is gone.
     expect(answerShownWithWidget).toBe(false);
+    expect(newButtonBusy).toBeNull();
   });
 
   it("sends a button with streaming: false as threads.sync_custom_action and shows the widget it answers", async () => {
