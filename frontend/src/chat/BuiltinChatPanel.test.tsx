@@ -273,6 +273,72 @@ describe("BuiltinChatPanel", () => {
     });
   });
 
+  it("shows a widget's replacement before the rest of the response that came with it", async () => {
+    window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
+    const card = (started: boolean): ThreadItem => ({
+      type: "widget",
+      id: "wid_1",
+      thread_id: "thr_1",
+      created_at: NOW,
+      widget: {
+        type: "Card",
+        children: [
+          started
+            ? {
+                type: "Button",
+                label: "Submit for review",
+                onClickAction: { type: "task.submit", payload: { task_id: 7 } },
+              }
+            : {
+                type: "Button",
+                label: "Start",
+                onClickAction: { type: "task.start", payload: { task_id: 7 } },
+              },
+        ],
+      },
+    });
+    const { fetchMock } = fakeServer((request) => {
+      switch (request.type) {
+        case "threads.get_by_id":
+          return json(THREAD);
+        case "items.list":
+          return json({ data: [card(false)], has_more: false, after: null });
+        case "threads.custom_action":
+          // One chunk: the replaced widget, then the answer and the stream's end.
+          return sse([
+            { type: "thread.item.replaced", item: card(true) },
+            { type: "thread.item.done", item: answer("msg_2", "Started the task.") },
+          ]);
+        default:
+          return json({ error: "unexpected" }, 500);
+      }
+    });
+    const user = userEvent.setup();
+    render(<BuiltinChatPanel options={options(fetchMock)} />);
+    const start = await screen.findByRole("button", { name: "Start" });
+
+    // What the page looked like when the new widget first appeared.
+    let answerShownWithWidget: boolean | null = null;
+    let newButtonBusy: string | null = null;
+    const observer = new MutationObserver(() => {
+      const submit = screen.queryByRole("button", { name: "Submit for review" });
+      if (answerShownWithWidget === null && submit) {
+        answerShownWithWidget = screen.queryByText("Started the task.") !== null;
+        newButtonBusy = submit.getAttribute("aria-busy");
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    await user.click(start);
+
+    expect(await screen.findByText("Started the task.")).toBeInTheDocument();
+    observer.disconnect();
+    expect(screen.getByRole("button", { name: "Submit for review" })).toBeInTheDocument();
+    // The widget the user acted on was drawn first, on its own, and its new button
+    // is not shown working: the Start that was clicked is gone.
+    expect(answerShownWithWidget).toBe(false);
+    expect(newButtonBusy).toBeNull();
+  });
+
   it("sends a button with streaming: false as threads.sync_custom_action and shows the widget it answers", async () => {
     window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
     const onError = vi.fn();

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 
 const components: Components = {
@@ -15,7 +16,7 @@ function safeUrl(url: string): string {
 }
 
 /** An assistant's Markdown, rendered by react-markdown with raw HTML dropped, never executed. */
-export function Markdown({ text }: { text: string }) {
+function MarkdownText({ text }: { text: string }) {
   return (
     <div className="chat-markdown">
       <ReactMarkdown skipHtml components={components} urlTransform={safeUrl}>
@@ -24,3 +25,6 @@ export function Markdown({ text }: { text: string }) {
     </div>
   );
 }
+
+/** Parsed again only when the text changes (a settled answer re-renders for nothing else). */
+export const Markdown = memo(MarkdownText);

@@ -1,5 +1,5 @@
 import type { Entity, UseChatKitOptions } from "@openai/chatkit-react";
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { Markdown } from "./Markdown";
 import type { ChatState } from "./reducer";
@@ -81,8 +81,8 @@ function AssistantMessage(props: {
   settled: boolean;
   itemActions: UseChatKitOptions["threadItemActions"];
   given: Kind | undefined;
-  onFeedback: (kind: Kind) => void;
-  onRetry: () => void;
+  onFeedback: (itemId: string, kind: Kind) => void;
+  onRetry: (itemId: string) => void;
 }) {
   const { item, settled, itemActions, given } = props;
   const text = item.content.map((part) => part.text).join("\n\n");
@@ -104,7 +104,7 @@ function AssistantMessage(props: {
                 aria-pressed={given === "positive"}
                 disabled={given !== undefined}
                 onClick={() => {
-                  props.onFeedback("positive");
+                  props.onFeedback(item.id, "positive");
                 }}
               >
                 <ShellIcon name="thumbs-up" />
@@ -116,7 +116,7 @@ function AssistantMessage(props: {
                 aria-pressed={given === "negative"}
                 disabled={given !== undefined}
                 onClick={() => {
-                  props.onFeedback("negative");
+                  props.onFeedback(item.id, "negative");
                 }}
               >
                 <ShellIcon name="thumbs-down" />
@@ -128,7 +128,9 @@ function AssistantMessage(props: {
               type="button"
               className="chat-icon-button"
               aria-label="Retry this answer"
-              onClick={props.onRetry}
+              onClick={() => {
+                props.onRetry(item.id);
+              }}
             >
               <ShellIcon name="retry" />
             </button>
@@ -157,6 +159,82 @@ function WorkflowView({ item }: { item: WorkflowItem }) {
     </details>
   );
 }
+
+interface ChatItemProps {
+  item: ThreadItem;
+  settled: boolean;
+  disabled: boolean;
+  given: Kind | undefined;
+  entities: UseChatKitOptions["entities"];
+  itemActions: UseChatKitOptions["threadItemActions"];
+  onAction: MessageListProps["onAction"];
+  onFeedback: (itemId: string, kind: Kind) => void;
+  onRetryItem: (itemId: string) => void;
+  onWidgetError: (error: unknown) => void;
+}
+
+function WidgetItemView({
+  item,
+  disabled,
+  onAction,
+  onError,
+}: {
+  item: WidgetItem;
+  disabled: boolean;
+  onAction: MessageListProps["onAction"];
+  onError: (error: unknown) => void;
+}) {
+  const run = useCallback(
+    (action: ActionConfig, formValues?: Record<string, unknown>) =>
+      onAction(item, action, formValues),
+    [onAction, item],
+  );
+  return (
+    <div className="chat-msg chat-msg--widget" data-item-type="widget" data-item-id={item.id}>
+      <WidgetView widget={item.widget} disabled={disabled} onAction={run} onError={onError} />
+    </div>
+  );
+}
+
+/**
+ * One thread item. Memoised: the reducer keeps an unchanged item's object, so a
+ * stream event re-renders only the item it adds or replaces.
+ */
+const ChatItem = memo(function ChatItem(props: ChatItemProps) {
+  const { item } = props;
+  switch (item.type) {
+    case "user_message":
+      return <UserMessage item={item} entities={props.entities} />;
+    case "assistant_message":
+      return (
+        <AssistantMessage
+          item={item}
+          settled={props.settled}
+          itemActions={props.itemActions}
+          given={props.given}
+          onFeedback={props.onFeedback}
+          onRetry={props.onRetryItem}
+        />
+      );
+    case "widget":
+      return (
+        <WidgetItemView
+          item={item}
+          disabled={props.disabled}
+          onAction={props.onAction}
+          onError={props.onWidgetError}
+        />
+      );
+    case "workflow":
+      return <WorkflowView item={item} />;
+    case "generated_image":
+      return item.image ? (
+        <img className="chat-image" src={item.image.url} alt="Generated" />
+      ) : null;
+    default:
+      return null;
+  }
+});
 
 /** Whether an answer may show feedback/retry: done, and no response is running. */
 function isSettled(state: ChatState, item: ThreadItem): boolean {
@@ -224,6 +302,21 @@ function OlderItems(props: {
 export function MessageList(props: MessageListProps) {
   const { state, entities, itemActions } = props;
   const [feedback, setFeedback] = useState<Record<string, Kind>>({});
+  // The callbacks items get stay the same from render to render (see ChatItem).
+  const { onFeedback, onRetryItem } = props;
+  const giveFeedback = useCallback(
+    (itemId: string, kind: Kind) => {
+      setFeedback((current) => ({ ...current, [itemId]: kind }));
+      void onFeedback(itemId, kind);
+    },
+    [onFeedback],
+  );
+  const retryItem = useCallback(
+    (itemId: string) => {
+      void onRetryItem(itemId);
+    },
+    [onRetryItem],
+  );
   const threadRef = useRef<HTMLDivElement>(null);
   const olderExist = state.itemsCursor?.order === "desc" && state.itemsCursor.hasMore;
 
@@ -246,51 +339,24 @@ export function MessageList(props: MessageListProps) {
         scrollBox={() => threadRef.current?.parentElement}
         onLoadOlder={props.onLoadOlder}
       />
-      {state.items.map((item) => {
-        switch (item.type) {
-          case "user_message":
-            return <UserMessage key={item.id} item={item} entities={entities} />;
-          case "assistant_message":
-            return (
-              <AssistantMessage
-                key={item.id}
-                item={item}
-                settled={isSettled(state, item)}
-                itemActions={itemActions}
-                given={feedback[item.id]}
-                onFeedback={(kind) => {
-                  setFeedback((current) => ({ ...current, [item.id]: kind }));
-                  void props.onFeedback(item.id, kind);
-                }}
-                onRetry={() => void props.onRetryItem(item.id)}
-              />
-            );
-          case "widget":
-            return (
-              <div
-                key={item.id}
-                className="chat-msg chat-msg--widget"
-                data-item-type="widget"
-                data-item-id={item.id}
-              >
-                <WidgetView
-                  widget={item.widget}
-                  disabled={state.isStreaming}
-                  onAction={(action, formValues) => props.onAction(item, action, formValues)}
-                  onError={props.onWidgetError}
-                />
-              </div>
-            );
-          case "workflow":
-            return <WorkflowView key={item.id} item={item} />;
-          case "generated_image":
-            return item.image ? (
-              <img key={item.id} className="chat-image" src={item.image.url} alt="Generated" />
-            ) : null;
-          default:
-            return null;
-        }
-      })}
+      {state.items.map((item) => (
+        <ChatItem
+          key={item.id}
+          item={item}
+          // Only what an item shows is passed to it, so an event re-renders the items
+          // it changes and no others (a widget's actions wait while a response streams;
+          // an answer offers feedback once settled).
+          settled={item.type === "assistant_message" ? isSettled(state, item) : true}
+          disabled={item.type === "widget" ? state.isStreaming : false}
+          given={feedback[item.id]}
+          entities={entities}
+          itemActions={itemActions}
+          onAction={props.onAction}
+          onFeedback={giveFeedback}
+          onRetryItem={retryItem}
+          onWidgetError={props.onWidgetError}
+        />
+      ))}
       {state.isStreaming && (
         <p className="chat-progress" role="status">
           <span className="chat-progress__dot" aria-hidden="true" />

@@ -6,6 +6,7 @@
  */
 import type { UseChatKitOptions } from "@openai/chatkit-react";
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import { flushSync } from "react-dom";
 
 import { runWidgetAction } from "./actions";
 import { ChatKitHttpError, createChatKitClient, type ChatKitClient } from "./client";
@@ -102,6 +103,22 @@ export function userMessageBefore(items: readonly ThreadItem[], itemId: string):
   return null;
 }
 
+/**
+ * Resolves once the browser has painted a frame, or after a short while where no
+ * frames run (a hidden tab), so a stream never waits on one.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 50);
+    requestAnimationFrame(() => {
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0);
+    });
+  });
+}
+
 function reduce(state: ChatState, action: ChatAction): ChatState {
   return chatReducer(state, action);
 }
@@ -163,6 +180,16 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
       dispatch({ type: "stream.started" });
       try {
         for await (const event of client.stream(request, controller.signal)) {
+          if (event.type === "thread.item.replaced") {
+            // What the user clicked for (a widget's new state) is drawn at once and
+            // painted before the rest of the response (its answer, the stream's end)
+            // is rendered: those usually arrive in the same chunk.
+            flushSync(() => {
+              dispatch({ type: "event", event });
+            });
+            await afterPaint();
+            continue;
+          }
           dispatch({ type: "event", event });
           switch (event.type) {
             case "thread.created":

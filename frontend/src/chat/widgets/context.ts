@@ -55,6 +55,8 @@ export function isAvailable(
  */
 export function useControlAction(): {
   busy: boolean;
+  /** The action that is running (the control may show another by now: its widget was replaced). */
+  running: ActionConfig | undefined;
   fire: (
     action: ActionConfig,
     source: ActionSource,
@@ -65,6 +67,7 @@ export function useControlAction(): {
   const context = useWidget();
   const running = useRef(false);
   const [busy, setBusy] = useState(false);
+  const [runningAction, setRunningAction] = useState<ActionConfig | undefined>(undefined);
   const fire = async (
     action: ActionConfig,
     source: ActionSource,
@@ -76,14 +79,16 @@ export function useControlAction(): {
     running.current = true;
     const shows = loadingTarget(action, source) === "self";
     if (shows) setBusy(true);
+    setRunningAction(action);
     try {
       await context.run(action, source, form);
     } finally {
       running.current = false;
       if (shows) setBusy(false);
+      setRunningAction(undefined);
     }
   };
-  return { busy, fire };
+  return { busy, running: runningAction, fire };
 }
 
 /** The values of a form's named fields, by name: text as typed, an empty choice as null. */

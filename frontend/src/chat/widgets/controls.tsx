@@ -48,8 +48,9 @@ export interface ActionButtonProps {
  */
 export function ActionButton(props: ActionButtonProps) {
   const context = useWidget();
-  const { busy: ownBusy, fire } = useControlAction();
-  const busy = props.submit ? context.formBusy : ownBusy;
+  const { busy: ownBusy, running, fire } = useControlAction();
+  // A replaced widget's new button (same place, another action) is not the one working.
+  const busy = props.submit ? context.formBusy : ownBusy && running === props.action;
   const target = props.submit ? context.formAction : props.action;
   const unavailable = target !== undefined && !isAvailable(context, target);
   const className = [
