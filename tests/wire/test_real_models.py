@@ -11,6 +11,7 @@ import pytest
 from chatkit.types import (
     AssistantMessageItem,
     ErrorEvent,
+    ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
     ThreadItemReplacedEvent,
@@ -231,8 +232,15 @@ def test_model_failures_end_in_an_error_the_user_can_retry(live_chat, alice, fai
     assert error.allow_retry is True
     assert says in error.message
     assert not answers(events)
-    if failure == "stream cut":
-        assert any(isinstance(e, ThreadItemRemovedEvent) for e in events)
+    # A half answer that reached the client is taken back. (When the run fails, the
+    # Agents SDK may drop it before it is sent; then there is nothing to take back.)
+    shown = {
+        e.item.id
+        for e in events
+        if isinstance(e, ThreadItemAddedEvent) and isinstance(e.item, AssistantMessageItem)
+    }
+    removed = {e.item_id for e in events if isinstance(e, ThreadItemRemovedEvent)}
+    assert shown <= removed
     assert [i["type"] for i in alice.items(thread_id)] == ["user_message"]
     log = live_chat.log_since(log_start)
     warnings = [line for line in log.splitlines() if " WARNING " in line]
