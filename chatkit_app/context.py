@@ -19,7 +19,7 @@ class ChatContext:
     # request, so that one action does not look the owner up once per store call.
     # A context lives for one request and one user, which bounds what it remembers.
     owned_threads: set[str] = field(default_factory=set, compare=False, repr=False)
-    # Rows the store read ahead in one trip (`DjangoStore.prefetch`), taken by the
+    # Rows read ahead with the sign-in (`store.read_ahead`), taken by the
     # first load that asks for them.
     prefetched: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
     # Items the store has written during this request, by id: the very objects, so that

@@ -18,9 +18,7 @@ changed), so an upgrade shows at once what to revisit.
   JSON (`widgets.TemplateWidget`), which is written instead.
 - `_process_streaming_impl`: chatkit answers `threads.retry_after_item` for an item it
   cannot find with an empty stream; like every other unknown (or someone else's) id
-  it is a 404 here, and only a user message can be answered again. For
-  `threads.custom_action` it reads the thread and the sender widget in one trip to
-  the database thread (`DjangoStore.prefetch`) instead of two.
+  it is a 404 here, and only a user message can be answered again.
 """
 
 from collections.abc import AsyncIterator
@@ -34,7 +32,6 @@ from chatkit.types import (
     Page,
     StreamingReq,
     Thread,
-    ThreadsCustomActionReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
@@ -132,8 +129,5 @@ class ServerWorkarounds(ChatKitServer[TContext]):
             item = await self.store.load_item(params.thread_id, params.item_id, context)
             if not isinstance(item, UserMessageItem):
                 raise ValueError(f"Item {params.item_id} is not a user message.")
-        elif isinstance(request, ThreadsCustomActionReq) and hasattr(self.store, "prefetch"):
-            params = request.params
-            await self.store.prefetch(params.thread_id, params.item_id, context)
         async for event in super()._process_streaming_impl(request, context):
             yield event

@@ -15,10 +15,10 @@ its row lock, for a change that must happen once (a form submitted twice), and c
 add the items that tell of the change in the same transaction.
 
 Each store call from async code is one trip to Django's sync thread, which every
-request of the process shares. A widget action takes three: `prefetch` (the thread
-and the widget), `replace_item` (the change, the widget and the new items), and the
-sign-in before them; chatkit then hands the same item objects back to be stored,
-which `context.written` recognises.
+request of the process shares. A widget action takes two: the sign-in, which reads
+the thread and the widget ahead in the same trip (`read_ahead`), and `replace_item`
+(the change, the widget and the new items); chatkit then hands the same item objects
+back to be stored, which `context.written` recognises.
 """
 
 from collections.abc import Callable, Iterable
@@ -115,6 +115,24 @@ def sort_order(order: str) -> Literal["asc", "desc"]:
     return "asc" if order == "asc" else "desc"
 
 
+def read_ahead(thread_id: str, item_id: str | None, context: ChatContext) -> None:
+    """Read the thread (and one of its items) for the next `load_thread` and `load_item`
+    of this request, from the database thread the caller is already on. Whatever is
+    missing is left to those calls, which answer NotFoundError as usual."""
+    thread = ChatThread.objects.filter(owner_id=context.user_id, id=thread_id)
+    thread_data = thread.values_list("data", flat=True).first()
+    if thread_data is None:
+        return
+    context.owned_threads.add(thread_id)
+    context.prefetched["thread", thread_id] = thread_data
+    if item_id is not None:
+        rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
+        item_data = rows.values_list("data", flat=True).first()
+        if item_data is not None:
+            # A widget action's sender: the button's widget.
+            context.prefetched["item", thread_id, item_id] = item_from_data(item_data, sender=True)
+
+
 class DjangoStore(Store[ChatContext]):
     """Threads, items and feedback in the database, one user at a time."""
 
@@ -143,28 +161,6 @@ class DjangoStore(Store[ChatContext]):
         if data is None:
             data = (await self._thread(thread_id, context)).data
         return ThreadMetadata.model_validate(data)
-
-    async def prefetch(self, thread_id: str, item_id: str | None, context: ChatContext) -> None:
-        """Read the thread and one of its items in a single trip, for the next
-        `load_thread` and `load_item` of this request. Whatever is missing is left to
-        those calls, which answer NotFoundError as usual."""
-        found = await sync_to_async(self._prefetch)(thread_id, item_id, context)
-        context.prefetched.update(found)
-
-    def _prefetch(self, thread_id: str, item_id: str | None, context: ChatContext) -> dict:
-        thread = self._threads(context).filter(id=thread_id).values_list("data", flat=True)
-        thread_data = thread.first()
-        if thread_data is None:
-            return {}
-        context.owned_threads.add(thread_id)
-        found: dict[tuple, object] = {("thread", thread_id): thread_data}
-        if item_id is not None:
-            rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
-            item_data = rows.values_list("data", flat=True).first()
-            if item_data is not None:
-                # Read ahead for a widget action: the button's sender.
-                found["item", thread_id, item_id] = item_from_data(item_data, sender=True)
-        return found
 
     async def save_thread(self, thread: ThreadMetadata, context: ChatContext) -> None:
         check_title(thread.title)

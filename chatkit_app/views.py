@@ -19,10 +19,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chatkit_app.context import ChatContext
-from chatkit_app.store import AttachmentsNotSupported, nul_field
+from chatkit_app.store import AttachmentsNotSupported, nul_field, read_ahead
 from taskboard.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ UNSUPPORTED_REQUESTS = {
     "attachments.delete": "Attachments are not supported in this chat.",
     "input.transcribe": "Dictation is not supported in this chat.",
 }
+# The requests a widget's button sends: their `item_id` is the widget.
+WIDGET_ACTIONS = {"threads.custom_action", "threads.sync_custom_action"}
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
@@ -126,33 +128,56 @@ async def chatkit_endpoint(request: HttpRequest) -> HttpResponse:
         return database_down(request, exc)
 
 
+def check(request: HttpRequest) -> ChatKitReq | tuple[int, str]:
+    """The request, parsed and checked, or the status and message that refuse it."""
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return 413, "The request is too large."
+    try:
+        parsed = REQUEST_ADAPTER.validate_json(body)
+    except ValidationError as invalid:
+        return 400, describe(invalid)
+    if parsed.type in UNSUPPORTED_REQUESTS:
+        return 400, UNSUPPORTED_REQUESTS[parsed.type]
+    if (refusal := unstorable(parsed)) is not None:
+        return 400, refusal
+    user_input = getattr(parsed.params, "input", None)
+    if getattr(user_input, "attachments", None):
+        return 400, AttachmentsNotSupported.message
+    return parsed
+
+
+def sign_in(request: HttpRequest, parsed: ChatKitReq | None) -> ChatContext | None:
+    """The signed-in user's context, or None. In the same trip to the database thread
+    (the session, the user), the thread the request names is read for the store, and
+    for a widget action the widget whose button was clicked."""
+    user = get_user(request)
+    if not user.is_authenticated:
+        return None
+    context = ChatContext(user=user)
+    thread_id = getattr(parsed and parsed.params, "thread_id", None)
+    if thread_id is not None:
+        item_id = parsed.params.item_id if parsed.type in WIDGET_ACTIONS else None
+        read_ahead(thread_id, item_id, context)
+    return context
+
+
 async def answer(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         response = error(405, "Use POST.")
         response["Allow"] = "POST"
         return response
-    # Session and user in one trip to the ORM's thread; request.auser() takes two.
-    user = await sync_to_async(get_user)(request)
-    if not user.is_authenticated:
+    parsed = check(request)
+    context = await sync_to_async(sign_in)(
+        request, parsed if isinstance(parsed, BaseModel) else None
+    )
+    if context is None:
         return error(401, "Sign in to use the chat.")
     if csrf_failed(request):
         return error(403, "CSRF token missing or incorrect.")
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return error(413, "The request is too large.")
-
-    try:
-        parsed = REQUEST_ADAPTER.validate_json(body)
-    except ValidationError as invalid:
-        return error(400, describe(invalid))
-    if parsed.type in UNSUPPORTED_REQUESTS:
-        return error(400, UNSUPPORTED_REQUESTS[parsed.type])
-    if (refusal := unstorable(parsed)) is not None:
-        return error(400, refusal)
-    user_input = getattr(parsed.params, "input", None)
-    if getattr(user_input, "attachments", None):
-        return error(400, AttachmentsNotSupported.message)
+    if not isinstance(parsed, BaseModel):
+        return error(*parsed)
 
     # The chat server pulls in the Agents SDK and the model machinery (seconds of
     # imports): load it with the first chat request, not with the URLconf, so that
@@ -162,7 +187,6 @@ async def answer(request: HttpRequest) -> HttpResponse:
 
     from chatkit_app.server import get_chat_server
 
-    context = ChatContext(user=user)
     thread_id = getattr(parsed.params, "thread_id", None)
     what = f"{parsed.type}, thread {thread_id}" if thread_id else parsed.type
     try:

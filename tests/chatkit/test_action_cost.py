@@ -3,10 +3,11 @@ one shared sync thread (every request of a process queues there) and statements.
 
 import pytest
 from asgiref import sync
-from chatkit.types import ThreadItemReplacedEvent
+from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent
 
 from chatkit_app.models import ChatItem
 from taskboard.models import Task, TaskEvent
+from tests.chatkit.protocol import decode_sse, user_input
 from tests.chatkit.task_chat import act, assistant_texts, effects, of_type, streamed_widgets
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +27,7 @@ def trips(monkeypatch) -> list[str]:
     return sent
 
 
-async def test_a_button_takes_four_trips_to_the_sync_thread(chat, trips):
+async def test_a_button_takes_three_trips_to_the_sync_thread(chat, trips):
     tasks = [await Task.objects.acreate(title=f"Task {n}") for n in range(3)]
     thread_id, events = await chat.create_thread("show tasks")
     [widget] = streamed_widgets(events)
@@ -34,9 +35,9 @@ async def test_a_button_takes_four_trips_to_the_sync_thread(chat, trips):
 
     events = await act(chat, thread_id, widget.id, "task.start", {"task_id": tasks[1].pk})
 
-    # Django's request_started receivers, signing in, the thread and its widget, and the
-    # move with everything it stores.
-    assert len(trips) <= 4, trips
+    # Django's request_started receivers, signing in with the thread and its widget read
+    # ahead, and the move with everything it stores.
+    assert len(trips) <= 3, trips
     assert of_type(events, ThreadItemReplacedEvent)
     assert effects(events) == [
         ("tasks.changed", {"task_id": tasks[1].pk, "status": "in_progress", "action": "start"})
@@ -47,6 +48,27 @@ async def test_a_button_takes_four_trips_to_the_sync_thread(chat, trips):
     assert kinds.count("hidden_context_item") == 1
     assert kinds.count("assistant_message") == 1
     assert await TaskEvent.objects.filter(task_id=tasks[1].pk).acount() == 1
+
+
+async def test_a_message_is_answered_after_three_trips_to_the_sync_thread(chat, trips):
+    thread_id, _ = await chat.create_thread("hello")
+    trips.clear()
+
+    # The endpoint answers once the stream's first event is ready.
+    response = await chat.post(
+        {
+            "type": "threads.add_user_message",
+            "params": {"thread_id": thread_id, "input": user_input("show tasks")},
+        }
+    )
+    before_first_event = list(trips)
+    events = decode_sse(b"".join([chunk async for chunk in response.streaming_content]))
+
+    # Django's request_started receivers, signing in with the thread read ahead, and the
+    # message stored: the stream then opens with the message.
+    assert len(before_first_event) <= 3, before_first_event
+    assert isinstance(events[0], ThreadItemDoneEvent)
+    assert events[0].item.content[0].text == "show tasks"
 
 
 async def test_a_move_made_meanwhile_is_refused_after_the_widget_was_rendered(
