@@ -6,7 +6,8 @@ and this module turns that part into nested functions once per template; a check
 then costs a fraction of a millisecond.
 
 The compiled check is never more lenient than `jsonschema`: it accepts only values
-that are plainly valid (an integer is an `int`, never a float or a bool) and returns
+that are plainly valid (an integer is an `int`, never a float or a bool; a string is any
+`str`, a model's `TextChoices` member included, as for `jsonschema`) and returns
 False for anything else. `widgets.render` then asks `jsonschema` itself, which
 decides and words the error. A keyword this module does not know makes
 `compile_schema` raise, so a template that starts using one fails at load time
@@ -21,7 +22,7 @@ Check = Callable[[Any], bool]
 # Keywords that only describe; they constrain nothing.
 ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$comment", "examples"})
 TYPES: dict[str, Check] = {
-    "string": lambda value: type(value) is str,
+    "string": lambda value: isinstance(value, str),
     "integer": lambda value: type(value) is int,
     "number": lambda value: type(value) in (int, float),
     "boolean": lambda value: type(value) is bool,
@@ -29,6 +30,13 @@ TYPES: dict[str, Check] = {
     "object": lambda value: type(value) is dict,
     "array": lambda value: type(value) is list,
 }
+
+
+def same_value(value: Any, option: Any) -> bool:
+    """`value` equals `option` as JSON values: strings by text, the rest of one type."""
+    if isinstance(value, str) and isinstance(option, str):
+        return value == option
+    return type(value) is type(option) and value == option
 
 
 class UnsupportedSchema(ValueError):
@@ -52,15 +60,13 @@ def compile_schema(schema: dict[str, Any]) -> Check:
     if takes("enum"):
         allowed = schema["enum"]
         # `in` would take True for 1 and 1.0 for 1; JSON Schema tells them apart.
-        checks.append(
-            lambda value: any(type(value) is type(option) and value == option for option in allowed)
-        )
+        checks.append(lambda value: any(same_value(value, option) for option in allowed))
     if takes("minLength", "maxLength"):
         low, high = schema.get("minLength", 0), schema.get("maxLength")
         # Lengths count code points, as Python's len() does.
         checks.append(
             lambda value: (
-                type(value) is not str
+                not isinstance(value, str)
                 or (len(value) >= low and (high is None or len(value) <= high))
             )
         )
@@ -111,7 +117,7 @@ def _object_check(schema: dict[str, Any]) -> Check:
             if name not in value:
                 return False
         for name, entry in value.items():
-            if type(name) is not str:
+            if not isinstance(name, str):
                 return False
             if names is not None and not names(name):
                 return False

@@ -9,6 +9,7 @@ import pytest
 
 from chatkit_app import widgets
 from chatkit_app.widget_schema import UnsupportedSchema, compile_schema
+from taskboard.models import Task
 
 TASK = {
     "id": 7,
@@ -113,3 +114,19 @@ def test_jsonschema_words_the_error_the_compiled_check_found():
     with pytest.raises(widgets.WidgetDataError, match="task/status"):
         widgets.render("task_card", data)
     assert isinstance(widgets.data_validator("task_card"), jsonschema.protocols.Validator)
+
+
+def test_a_status_as_the_model_holds_it_is_checked_without_jsonschema(monkeypatch):
+    # A button shows its move before making it, with `task.status` set to a
+    # `Task.Status` member (a str subclass): the compiled check takes it, as jsonschema
+    # does, instead of sending every click's re-render through jsonschema.
+    data = copy.deepcopy(VALID["task_list"])
+    data["tasks"][0]["status"] = Task.Status.IN_PROGRESS
+    data["tasks"][0]["status_label"] = Task.Status.IN_PROGRESS.label
+
+    def not_asked(name):
+        raise AssertionError(f"jsonschema was asked about {name}")
+
+    monkeypatch.setattr(widgets, "data_validator", not_asked)
+    assert widgets.data_check("task_list")(data)
+    assert widgets.render("task_list", data).type == "ListView"
