@@ -14,8 +14,8 @@ Items are stored as their JSON plus, for a task widget, the state it was shown w
 its row lock, for a change that must happen once (a form submitted twice), and can
 add the items that tell of the change in the same transaction.
 
-Each store call from async code is one trip to Django's sync thread, which every
-request of the process shares. A widget action takes two: the sign-in, which reads
+Each store call from async code is one trip to the request's sync thread, a hand-off
+between threads and a wait for the GIL. A widget action takes two: the sign-in, which reads
 the thread and the widget ahead in the same trip (`read_ahead`), and `replace_item`
 (the change, the widget and the new items); chatkit then hands the same item objects
 back to be stored, which `context.written` recognises.

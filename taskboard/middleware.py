@@ -2,9 +2,9 @@
 
 Under ASGI, Django calls each `process_request`, `process_view` and
 `process_response` of a `MiddlewareMixin` through `sync_to_async(thread_sensitive=True)`:
-with the stack in settings that is thirteen trips per request to the one thread all
-synchronous code shares, so concurrent requests queue behind each other there even
-when none of them does any I/O. The hooks below do no I/O of their own, so they run
+with the stack in settings that is thirteen trips per request from the event loop to
+the request's sync thread and back, each a hand-off between threads (and a wait for
+the GIL) even when the hook does no I/O. The hooks below do no I/O of their own, so they run
 inline on the event loop. The two that can touch the database (saving a changed
 session, storing messages in it) still go to the thread, but only when they will.
 Should a hook query the database anyway, Django refuses it with

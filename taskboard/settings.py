@@ -50,7 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Django's own middleware, with the hooks that do no I/O run on the event loop
-    # instead of the shared sync thread (taskboard/middleware.py).
+    # instead of a trip each to the request's sync thread (taskboard/middleware.py).
     "taskboard.middleware.EventLoopSecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "taskboard.middleware.EventLoopSessionMiddleware",

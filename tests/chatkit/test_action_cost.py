@@ -1,5 +1,5 @@
-"""What a widget button costs the server, counted rather than timed: trips to Django's
-one shared sync thread (every request of a process queues there) and statements."""
+"""What a widget button costs the server, counted rather than timed: trips to the
+request's sync thread (each a hand-off between threads) and statements."""
 
 import pytest
 from asgiref import sync

@@ -102,7 +102,7 @@ async def test_the_socket_does_not_take_commands(member_client):
 
 
 async def test_broadcasts_do_not_wait_for_the_busy_database_thread(member_client):
-    """Requests run their ORM work on one shared thread; boards hear changes meanwhile."""
+    """Boards hear changes while Django's sync thread is busy with someone's ORM work."""
     board = await connected_board(member_client)
     holding, release = threading.Event(), threading.Event()
 
