@@ -71,6 +71,16 @@ def test_the_server_loads_the_chat_machinery_at_start_up(tmp_path):
     assert out.splitlines()[-1] == "['agents', 'chatkit_app.server', 'openai']"
 
 
+def test_the_chat_server_is_built_at_start_up_not_by_the_first_chat_request(tmp_path):
+    setup = (
+        "import taskboard.asgi; taskboard.asgi.chat_server_loading.join(60);"
+        " from chatkit_app.server import get_chat_server;"
+        " print('built', get_chat_server.cache_info().currsize)"
+    )
+    out = _python(LOADED.format(setup=setup), _env(tmp_path))
+    assert "built 1" in out.splitlines()
+
+
 def test_make_run_runs_the_start_up_script():
     dry_run = subprocess.run(
         ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60
