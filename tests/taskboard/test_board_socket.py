@@ -121,3 +121,37 @@ async def test_broadcasts_do_not_wait_for_the_busy_database_thread(member_client
         release.set()
         await busy
     await board.disconnect()
+
+
+async def test_open_boards_of_a_process_hear_each_change_through_one_group_member(
+    member_client, approver_client, monkeypatch
+):
+    # Each change is received once per process and written to every board in one pass,
+    # rather than once per socket through Channels' dispatch loop.
+    layer = get_channel_layer()
+    members: set[str] = set()
+    group_add = layer.group_add
+
+    async def counted_group_add(group, channel):
+        if group == BOARD_GROUP:
+            members.add(channel)
+        await group_add(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", counted_group_add)
+    boards = [
+        await connected_board(member_client),
+        await connected_board(approver_client),
+        await connected_board(member_client),
+    ]
+    assert len(members) == 1
+
+    await layer.group_send(BOARD_GROUP, board_message({"type": "task.deleted", "id": 9}))
+
+    for board in boards:
+        assert await board.receive_json_from(timeout=2) == {"type": "task.deleted", "id": 9}
+    await boards[0].disconnect()
+    await layer.group_send(BOARD_GROUP, board_message({"type": "task.deleted", "id": 10}))
+    for board in boards[1:]:
+        assert await board.receive_json_from(timeout=2) == {"type": "task.deleted", "id": 10}
+        await board.disconnect()
+    assert await boards[0].receive_nothing(timeout=0.2)
