@@ -130,7 +130,9 @@ def read_ahead(thread_id: str, item_id: str | None, context: ChatContext) -> Non
         item_data = rows.values_list("data", flat=True).first()
         if item_data is not None:
             # A widget action's sender: the button's widget.
-            context.prefetched["item", thread_id, item_id] = item_from_data(item_data, sender=True)
+            context.prefetched["item", thread_id, item_id] = item_from_data(
+                item_data, rebuild=False
+            )
 
 
 class DjangoStore(Store[ChatContext]):
@@ -233,7 +235,9 @@ class DjangoStore(Store[ChatContext]):
             limit=limit,
             order=sort_order(order),
         )
-        data = [item_from_data(row.data) for row in rows]
+        # Sent on to the client as stored (`items.list`), or only type-checked (chatkit
+        # reads the last two items before every answer): widgets are not rebuilt.
+        data = [item_from_data(row.data, rebuild=False) for row in rows]
         return Page(data=data, has_more=has_more, after=data[-1].id if has_more else None)
 
     async def load_history(
@@ -403,7 +407,7 @@ class DjangoStore(Store[ChatContext]):
             )
             if row is None:
                 raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
-            item = replace(item_from_data(row.data, sender=True))
+            item = replace(item_from_data(row.data, rebuild=False))
             fields = self._item_fields(item)
             row.type, row.data = fields["type"], fields["data"]
             row.save(update_fields=["type", "data"])

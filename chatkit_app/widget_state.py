@@ -110,14 +110,17 @@ def _task_widget_item(data: dict[str, Any], *, validate: bool) -> TaskWidgetItem
         return None
 
 
-def item_from_data(data: dict[str, Any], *, sender: bool = False) -> ThreadItem:
+def item_from_data(data: dict[str, Any], *, rebuild: bool = True) -> ThreadItem:
     """The stored item; a task widget comes back with the state it was shown with.
 
-    `sender`: the item is a button's sender, about to be replaced; its widget's
-    components are not rebuilt (`widgets.template_widget(validate=False)`).
+    `rebuild=False`: a task widget keeps the JSON it was stored with, without its
+    components being built again as models (`widgets.template_widget(validate=False)`),
+    for an item that is only sent on, type-checked or replaced. Its components were
+    checked when it was built, before it was stored; a 20-task list costs about 4 ms
+    to check again.
     """
     if data.get("type") == "widget" and "state" in data:
-        item = _task_widget_item(data, validate=not sender)
+        item = _task_widget_item(data, validate=rebuild)
         if item is not None:
             return item
     # Any other item; and a state this version cannot read: it shows, its buttons refuse.

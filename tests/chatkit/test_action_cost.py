@@ -5,7 +5,10 @@ import pytest
 from asgiref import sync
 from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent
 
+from chatkit_app import widgets
+from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatItem
+from chatkit_app.store import DjangoStore
 from taskboard.models import Task, TaskEvent
 from tests.chatkit.protocol import decode_sse, user_input
 from tests.chatkit.task_chat import act, assistant_texts, effects, of_type, streamed_widgets
@@ -105,3 +108,25 @@ async def test_a_move_made_meanwhile_is_refused_after_the_widget_was_rendered(
     kinds = [row.type async for row in ChatItem.objects.filter(thread_id=thread_id)]
     assert kinds.count("hidden_context_item") == 0
     assert kinds.count("assistant_message") == 1
+
+
+async def test_the_last_items_read_before_each_answer_keep_a_stored_list_as_stored(
+    chat, user, monkeypatch
+):
+    # chatkit reads a thread's last two items before every answer, only to look at their
+    # types; the items list sends them on as they are. A stored 20-task list is not
+    # checked again component by component (about 4 ms each time).
+    for n in range(20):
+        await Task.objects.acreate(title=f"Task {n}")
+    thread_id, events = await chat.create_thread("show tasks")
+    [widget] = streamed_widgets(events)
+    stored = (await ChatItem.objects.aget(thread_id=thread_id, item_id=widget.id)).data
+
+    def rebuilt(*args, **kwargs):
+        raise AssertionError("a stored widget was rebuilt")
+
+    monkeypatch.setattr(widgets.TemplateWidget, "model_validate", rebuilt)
+    page = await DjangoStore().load_thread_items(thread_id, None, 2, "desc", ChatContext(user=user))
+
+    [loaded] = [item for item in page.data if item.id == widget.id]
+    assert widgets.widget_json(loaded.widget) == stored["widget"]
