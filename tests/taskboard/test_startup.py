@@ -64,14 +64,9 @@ def test_the_server_answers_before_the_chat_machinery_is_loaded(tmp_path):
     assert out.splitlines()[-1] == "[]"
 
 
-def test_the_server_loads_the_chat_machinery_at_start_up(tmp_path):
-    # Loaded beside serving, before gc.freeze(), not with the first chat request.
-    setup = "import taskboard.asgi; taskboard.asgi.chat_server_loading.join(60)"
-    out = _python(LOADED.format(setup=setup), _env(tmp_path))
-    assert out.splitlines()[-1] == "['agents', 'chatkit_app.server', 'openai']"
-
-
-def test_the_chat_server_is_built_at_start_up_not_by_the_first_chat_request(tmp_path):
+def test_the_server_loads_and_builds_the_chat_server_at_start_up(tmp_path):
+    # Loaded and built beside serving, before gc.freeze(), not by the first chat
+    # request on the event loop.
     setup = (
         "import taskboard.asgi; taskboard.asgi.chat_server_loading.join(60);"
         " from chatkit_app.server import get_chat_server;"
@@ -79,6 +74,7 @@ def test_the_chat_server_is_built_at_start_up_not_by_the_first_chat_request(tmp_
     )
     out = _python(LOADED.format(setup=setup), _env(tmp_path))
     assert "built 1" in out.splitlines()
+    assert out.splitlines()[-1] == "['agents', 'chatkit_app.server', 'openai']"
 
 
 def test_make_run_runs_the_start_up_script():
