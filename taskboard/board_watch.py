@@ -7,6 +7,9 @@ of this process are closed as soon as the subscriber connection is found down,
 and again when it comes back (a cut shorter than one check is caught there).
 Browsers reconnect and reload the board (frontend/src/lib/socket.ts); while Redis
 is down, the new sockets are refused.
+
+The watch's set of open board sockets is also the one `consumers.BoardRelay` writes
+each change to.
 """
 
 import asyncio
@@ -83,8 +86,8 @@ _watches: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SubscriberWatch]
 )
 
 
-def track(consumer) -> None:
-    """Watch `consumer` with the watch of the running event loop.
+def _watch() -> SubscriberWatch:
+    """The watch of the running event loop.
 
     The Pub/Sub layer keeps one set of connections per event loop; a connection of
     another loop (one that has ended) is not this loop's subscription, and must not
@@ -94,4 +97,19 @@ def track(consumer) -> None:
     watch = _watches.get(loop)
     if watch is None:
         watch = _watches[loop] = SubscriberWatch()
-    watch.track(consumer)
+    return watch
+
+
+def track(consumer) -> None:
+    """Watch `consumer`, an accepted board socket of the running event loop."""
+    _watch().track(consumer)
+
+
+def forget(consumer) -> None:
+    """`consumer`'s socket has closed."""
+    _watch().consumers.discard(consumer)
+
+
+def open_boards() -> list:
+    """The board sockets of the running event loop that are open and watched."""
+    return list(_watch().consumers)

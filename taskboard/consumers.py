@@ -18,7 +18,7 @@ UNAVAILABLE_CLOSE_CODE = 4503
 
 class BoardRelay:
     """The board group's messages, received once per event loop and written to each of
-    its board sockets in one pass.
+    its open board sockets (those `board_watch` tracks) in one pass.
 
     Each socket a member of the group itself cost, per change and per socket, a hop
     through the channel layer's queue and Channels' dispatch loop (several task
@@ -31,7 +31,6 @@ class BoardRelay:
     def __init__(self, layer) -> None:
         self.layer = layer
         self.channel: str | None = None
-        self.sockets: weakref.WeakSet[BoardConsumer] = weakref.WeakSet()
         self._task: asyncio.Task | None = None
 
     async def subscribe(self) -> None:
@@ -54,7 +53,7 @@ class BoardRelay:
                 continue
             if message.get("type") != "board.message":
                 continue
-            for socket in list(self.sockets):
+            for socket in board_watch.open_boards():
                 try:
                     await socket.send(text_data=message["text"])
                 except Exception as exc:  # a socket that is going away
@@ -103,11 +102,10 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=UNAVAILABLE_CLOSE_CODE)
             return
         await self.accept()
-        relay.sockets.add(self)
         board_watch.track(self)
 
     async def disconnect(self, code: int) -> None:
-        board_relay(self.channel_layer).sockets.discard(self)
+        board_watch.forget(self)
 
     async def receive_json(self, content, **kwargs) -> None:
         # The board is read-only over the socket; writes go through the API.
