@@ -30,7 +30,7 @@ from asgiref.sync import sync_to_async
 from chatkit.store import NotFoundError, Store
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, JSONField, Q, QuerySet, Value, When
+from django.db.models import Case, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from chatkit_app.context import ChatContext
 from chatkit_app.models import ChatFeedback, ChatItem, ChatThread
@@ -117,22 +117,23 @@ def sort_order(order: str) -> Literal["asc", "desc"]:
 
 def read_ahead(thread_id: str, item_id: str | None, context: ChatContext) -> None:
     """Read the thread (and one of its items) for the next `load_thread` and `load_item`
-    of this request, from the database thread the caller is already on. Whatever is
-    missing is left to those calls, which answer NotFoundError as usual."""
+    of this request, from the database thread the caller is already on, in one query.
+    Whatever is missing is left to those calls, which answer NotFoundError as usual."""
+    if item_id is None:
+        sender_data = Value(None, output_field=JSONField())
+    else:
+        sender = ChatItem.objects.filter(thread_id=OuterRef("pk"), item_id=item_id)
+        sender_data = Subquery(sender.order_by().values("data"), output_field=JSONField())
     thread = ChatThread.objects.filter(owner_id=context.user_id, id=thread_id)
-    thread_data = thread.values_list("data", flat=True).first()
-    if thread_data is None:
+    found = thread.values_list("data", sender_data).first()
+    if found is None:
         return
+    thread_data, item_data = found
     context.owned_threads.add(thread_id)
     context.prefetched["thread", thread_id] = thread_data
-    if item_id is not None:
-        rows = ChatItem.objects.filter(thread_id=thread_id, item_id=item_id)
-        item_data = rows.values_list("data", flat=True).first()
-        if item_data is not None:
-            # A widget action's sender: the button's widget.
-            context.prefetched["item", thread_id, item_id] = item_from_data(
-                item_data, rebuild=False
-            )
+    if item_data is not None:
+        # A widget action's sender: the button's widget.
+        context.prefetched["item", thread_id, item_id] = item_from_data(item_data, rebuild=False)
 
 
 class DjangoStore(Store[ChatContext]):

@@ -60,35 +60,39 @@ def task_transition(*, task_id: int, action: str, actor: AbstractBaseUser, sourc
         raise TransitionNotPermitted(
             f"Only approvers can {transition.action} tasks; ask someone with approval rights."
         )
-    with transaction.atomic():
+    # Refusals are raised after the block, having written nothing, so the block needs
+    # no savepoint of its own inside a caller's transaction (a widget's move): a
+    # caller that catches the refusal goes on with its transaction intact.
+    with transaction.atomic(savepoint=False):
         changed = Task.objects.filter(pk=task_id, status=transition.from_status).update(
             status=transition.to_status, updated_at=timezone.now()
         )
         task = Task.objects.select_related("assignee", "created_by").filter(pk=task_id).first()
-        if task is None:
-            raise TaskNotFound(f"Task #{task_id} does not exist.")
-        if not changed:
-            raise TransitionNotAllowed(
-                f"Task #{task_id} is {task.get_status_display().lower()}; "
-                f"{transition.action} needs it to be "
-                f"{Task.Status(transition.from_status).label.lower()}."
+        if task is not None and changed:
+            TaskEvent.objects.create(
+                task=task,
+                actor=actor,
+                from_status=transition.from_status,
+                to_status=transition.to_status,
+                source=source,
             )
-        TaskEvent.objects.create(
-            task=task,
-            actor=actor,
-            from_status=transition.from_status,
-            to_status=transition.to_status,
-            source=source,
-        )
-        # QuerySet.update() sends no signal; this is the row's save, so it is announced
-        # like any other (signals.py broadcasts it once the transaction commits).
-        post_save.send(
-            sender=Task,
-            instance=task,
-            created=False,
-            update_fields=frozenset({"status", "updated_at"}),
-            raw=False,
-            using=router.db_for_write(Task),
+            # QuerySet.update() sends no signal; this is the row's save, so it is announced
+            # like any other (signals.py broadcasts it once the transaction commits).
+            post_save.send(
+                sender=Task,
+                instance=task,
+                created=False,
+                update_fields=frozenset({"status", "updated_at"}),
+                raw=False,
+                using=router.db_for_write(Task),
+            )
+    if task is None:
+        raise TaskNotFound(f"Task #{task_id} does not exist.")
+    if not changed:
+        raise TransitionNotAllowed(
+            f"Task #{task_id} is {task.get_status_display().lower()}; "
+            f"{transition.action} needs it to be "
+            f"{Task.Status(transition.from_status).label.lower()}."
         )
     return task
 

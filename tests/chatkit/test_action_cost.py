@@ -4,6 +4,7 @@ request's sync thread (each a hand-off between threads) and statements."""
 import pytest
 from asgiref import sync
 from chatkit.types import ThreadItemDoneEvent, ThreadItemReplacedEvent
+from django.db.backends import utils
 
 from chatkit_app import widgets
 from chatkit_app.context import ChatContext
@@ -30,6 +31,20 @@ def trips(monkeypatch) -> list[str]:
     return sent
 
 
+@pytest.fixture
+def statements(monkeypatch) -> list[str]:
+    """The SQL of every statement sent to the database, from any thread."""
+    sent: list[str] = []
+    original = utils.CursorWrapper._execute
+
+    def recording(self, sql, params, *ignored_wrapper):
+        sent.append(sql)
+        return original(self, sql, params, *ignored_wrapper)
+
+    monkeypatch.setattr(utils.CursorWrapper, "_execute", recording)
+    return sent
+
+
 async def test_a_button_takes_three_trips_to_the_sync_thread(chat, trips):
     tasks = [await Task.objects.acreate(title=f"Task {n}") for n in range(3)]
     thread_id, events = await chat.create_thread("show tasks")
@@ -51,6 +66,25 @@ async def test_a_button_takes_three_trips_to_the_sync_thread(chat, trips):
     assert kinds.count("hidden_context_item") == 1
     assert kinds.count("assistant_message") == 1
     assert await TaskEvent.objects.filter(task_id=tasks[1].pk).acount() == 1
+
+
+async def test_a_button_reads_and_writes_in_nine_statements(chat, statements):
+    tasks = [await Task.objects.acreate(title=f"Task {n}") for n in range(3)]
+    thread_id, events = await chat.create_thread("show tasks")
+    [widget] = streamed_widgets(events)
+    statements.clear()
+
+    await act(chat, thread_id, widget.id, "task.start", {"task_id": tasks[1].pk})
+
+    # Signing in: the session, the user, then the thread with the widget in one read.
+    # The move: the widget locked, its tasks, the widget and the two new items written,
+    # the task moved and read back, its event. No savepoint around the move.
+    reads = [sql for sql in statements if sql.startswith("SELECT")]
+    # (SQLite's backend sends its BEGIN as a statement; psycopg sends PostgreSQL's itself.)
+    writes = [sql for sql in statements if not sql.startswith(("SELECT", "BEGIN"))]
+    assert len(reads) == 6, reads
+    assert [sql.split()[0] for sql in writes] == ["UPDATE", "INSERT", "UPDATE", "INSERT"]
+    assert (await Task.objects.aget(pk=tasks[1].pk)).status == Task.Status.IN_PROGRESS
 
 
 async def test_a_message_is_answered_after_three_trips_to_the_sync_thread(chat, trips):
