@@ -128,6 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: in memory for one process, Redis when processes must share it.
 REDIS_URL = env("REDIS_URL", default=None)
+REDIS_TIMEOUT_SECONDS = 5
 
 
 def redis_channel_layer(url: str) -> dict:
@@ -142,8 +143,20 @@ def redis_channel_layer(url: str) -> dict:
         # socket (bench/: first to last of 100 sockets, 19 ms → 10 ms).
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
-            # redis-py's default pool of 100 connections refuses a burst of board sockets.
-            "hosts": [{"address": url, "max_connections": 1000}],
+            "hosts": [
+                {
+                    "address": url,
+                    # redis-py's default pool of 100 connections refuses a burst of
+                    # board sockets.
+                    "max_connections": 1000,
+                    # A Redis that hangs (or a failover under way) costs a write at
+                    # most this long before its broadcast is given up
+                    # (tests/faults/test_redis_outage.py); said here rather than
+                    # left to redis-py's defaults, which have been None.
+                    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                }
+            ],
             "prefix": f"taskboard.db{database}",
         },
     }

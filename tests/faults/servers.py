@@ -9,6 +9,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -72,6 +73,13 @@ class RedisServer:
         if self.process is not None:
             stop_process(self.process)
             self.process = None
+
+    def pause(self) -> None:
+        """Hang it: connections are still accepted by the kernel, nothing is answered."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
 
 
 # PostgreSQL

@@ -142,6 +142,36 @@ def test_redis_outage_keeps_writes_and_boards_catch_up(stack):
         alice.close()
 
 
+def test_a_hung_redis_holds_up_no_write(stack):
+    """Redis that takes connections and answers nothing (a hung server, a failover under
+    way): a write still answers once the broadcast gives up, and /healthz says so."""
+    app, redis, _ = stack
+    alice = Browser(app.url, "alice")
+    try:
+        task_id = todo_task_ids(alice)[0]
+        redis.pause()
+        try:
+            # alice.http gives up after 30 s.
+            moved = alice.http.post(f"/api/tasks/{task_id}/transitions", json={"action": "start"})
+            assert moved.status_code == 200, moved.text
+            health = alice.http.get("/healthz")
+            assert health.status_code == 503
+            assert health.json()["channel_layer"] == "failing"
+        finally:
+            redis.resume()
+        assert "Could not broadcast task.changed: TimeoutError" in app.log_text()
+
+        # Once it answers again, so do the boards.
+        board = wait_for(lambda: _try_connect(alice), timeout=20, what="a board socket")
+        submitted = alice.http.post(f"/api/tasks/{task_id}/transitions", json={"action": "submit"})
+        assert submitted.status_code == 200, submitted.text
+        got = board_messages(board, until=lambda got: task_id in changed_ids(got))
+        assert [m["task"]["status"] for m in got if m["task"]["id"] == task_id] == ["review"]
+        board.close()
+    finally:
+        alice.close()
+
+
 def _try_connect(browser: Browser):
     try:
         return browser.board_socket()
