@@ -339,6 +339,46 @@ describe("BuiltinChatPanel", () => {
     expect(newButtonBusy).toBeNull();
   });
 
+  it("sends a button's request in the click's own task, before the click is drawn", async () => {
+    window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
+    const card: ThreadItem = {
+      type: "widget",
+      id: "wid_1",
+      thread_id: "thr_1",
+      created_at: NOW,
+      widget: {
+        type: "Card",
+        children: [
+          {
+            type: "Button",
+            label: "Start",
+            onClickAction: { type: "task.start", payload: { task_id: 7 } },
+          },
+        ],
+      },
+    };
+    const { sent, fetchMock } = fakeServer((request) => {
+      switch (request.type) {
+        case "threads.get_by_id":
+          return json(THREAD);
+        case "items.list":
+          return json({ data: [card], has_more: false, after: null });
+        default:
+          return sse([{ type: "thread.item.done", item: answer("msg_2", "Started.") }]);
+      }
+    });
+    render(<BuiltinChatPanel options={options(fetchMock)} />);
+    const start = await screen.findByRole("button", { name: "Start" });
+
+    act(() => {
+      start.click();
+      // Still inside the click: nothing has been rendered yet, the request has left.
+      expect(start).not.toHaveAttribute("aria-busy");
+      expect(sent.map((request) => request.type)).toContain("threads.custom_action");
+    });
+    expect(await screen.findByText("Started.")).toBeInTheDocument();
+  });
+
   it("sends a button with streaming: false as threads.sync_custom_action and shows the widget it answers", async () => {
     window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
     const onError = vi.fn();

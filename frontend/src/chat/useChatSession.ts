@@ -145,7 +145,8 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
   }, [state]);
 
   const controllerRef = useRef<AbortController | null>(null);
-  const queueRef = useRef<Promise<void>>(Promise.resolve());
+  // The last response asked for, until it has ended.
+  const queueRef = useRef<Promise<void> | null>(null);
   // What to do when the user presses Retry on an error: see runStream.
   const retryRef = useRef<StreamingRequest | null>(null);
   const loadingRef = useRef(0);
@@ -167,13 +168,15 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
   const runStream = useCallback(
     async (request: StreamingRequest): Promise<void> => {
       // One response at a time, as in ChatKit: a request made while an answer
-      // streams (a row selected, "Show more") goes after it.
+      // streams (a row selected, "Show more") goes after it. With none streaming it
+      // leaves at once, in the click's own task, before React draws the click.
       const previous = queueRef.current;
       let release: () => void = () => undefined;
-      queueRef.current = new Promise<void>((resolve) => {
+      const turn = new Promise<void>((resolve) => {
         release = resolve;
       });
-      await previous;
+      queueRef.current = turn;
+      if (previous) await previous;
       const controller = new AbortController();
       controllerRef.current = controller;
       retryRef.current = request;
@@ -226,6 +229,7 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
         }
       } finally {
         if (controllerRef.current === controller) controllerRef.current = null;
+        if (queueRef.current === turn) queueRef.current = null;
         dispatch({ type: "stream.ended" });
         release();
       }
