@@ -48,6 +48,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 THREAD_STORAGE_KEY = "taskboard.chat.thread"  # frontend/src/chat/useChatSession.ts
+REPLACED_MARK = "chatkit:thread.item.replaced"  # frontend/src/chat/useChatSession.ts
 STEP_TIMEOUT_MS = 30_000
 
 
@@ -188,7 +189,8 @@ ARM = """([index]) => {
 }"""
 
 
-async def click_start(page, index: int) -> Sample:
+async def click_start(page, index: int) -> tuple[Sample, float | None]:
+    """The click's sample, and when its `thread.item.replaced` arrived (seconds)."""
     await page.evaluate(ARM, [index])
     rows = page.locator('[data-item-type="widget"]').last.locator('li[data-widget="ListViewItem"]')
     button = rows.nth(index).get_by_role("button", name="Start", exact=True)
@@ -202,24 +204,31 @@ async def click_start(page, index: int) -> Sample:
         await page.locator(".chat-thread[aria-busy='true']").wait_for(
             state="detached", timeout=STEP_TIMEOUT_MS
         )
-        # Where the time went: the request sent, and its first byte (the replacement),
-        # from the request's resource timing (recorded once its stream has ended).
-        shown, sent, first_byte = await page.evaluate(
-            """() => {
+        # Where the time went: the request sent and its first byte, from the request's
+        # resource timing (recorded once its stream has ended), and the replacement's
+        # arrival, from the mark the panel sets on it.
+        shown, sent, first_byte, received = await page.evaluate(
+            """([mark]) => {
                 const {clickAt, shownAt} = __panelClick;
                 const request = performance.getEntriesByType("resource").find(
                     (e) => e.name.endsWith("/chatkit") && e.startTime >= clickAt);
+                const replaced = performance.getEntriesByName(mark).find(
+                    (e) => e.startTime >= clickAt);
                 return [shownAt - clickAt, request ? request.startTime - clickAt : null,
-                        request ? request.responseStart - clickAt : null];
-            }"""
+                        request ? request.responseStart - clickAt : null,
+                        replaced ? replaced.startTime - clickAt : null];
+            }""",
+            [REPLACED_MARK],
         )
     except Exception as exc:  # a Playwright timeout or a page that broke
-        return Sample(time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}"[:200])
-    return Sample(
+        failed = Sample(time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}"[:200])
+        return failed, None
+    sample = Sample(
         shown / 1000,
         first=None if sent is None else sent / 1000,
         answer=None if first_byte is None else first_byte / 1000,
     )
+    return sample, None if received is None else received / 1000
 
 
 async def protocol_start(client: ChatKitClient, goal: ActionTarget) -> Sample:
@@ -278,6 +287,7 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
 
     browser_samples: list[Sample] = []
     protocol_samples: list[Sample] = []
+    replacements: list[Sample] = []  # click → its thread.item.replaced in the page
     protocol = ChatKitClient.with_session(server_url, plan.session)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -301,12 +311,14 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
                 for index in range(len(thread.task_ids)):
                     if len(browser_samples) >= plan.clicks:
                         break
-                    sample = await click_start(page, index)
+                    sample, received = await click_start(page, index)
                     answer = await protocol_start(protocol, plan.protocol)
                     if warm:
                         warm -= 1
                         continue
                     browser_samples.append(sample)
+                    if received is not None:
+                        replacements.append(Sample(received))
                     protocol_samples.append(answer)
             wall = time.perf_counter() - wall
         finally:
@@ -329,6 +341,11 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
         "7",
         "  of which: click → first byte (stream_options)",
         figures(browser_samples, wall, pick=lambda s: s.answer),
+    )
+    report.add(
+        "7",
+        "  of which: click → replacement received",
+        figures(replacements, wall),
     )
     report.add("7", "task.start round trip · protocol", round_trip)
     report.add("7", "task.start to its thread.item.replaced · protocol", replaced)

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 
 import { BuiltinChatPanel, themeVariables, type BuiltinChatKitMethods } from "./BuiltinChatPanel";
 import type { Thread, ThreadItem, ThreadStreamEvent } from "./types";
-import { THREAD_STORAGE_KEY } from "./useChatSession";
+import { REPLACED_MARK, THREAD_STORAGE_KEY } from "./useChatSession";
 
 const NOW = "2026-12-03T16:00:00Z";
 const THREAD: Thread = {
@@ -337,6 +337,8 @@ describe("BuiltinChatPanel", () => {
     // is not shown working: the Start that was clicked is gone.
     expect(answerShownWithWidget).toBe(false);
     expect(newButtonBusy).toBeNull();
+    // Its arrival is marked for DevTools and the benchmark.
+    expect(performance.getEntriesByName(REPLACED_MARK)).toHaveLength(1);
   });
 
   it("sends a button's request in the click's own task, before the click is drawn", async () => {

@@ -103,6 +103,9 @@ export function userMessageBefore(items: readonly ThreadItem[], itemId: string):
   return null;
 }
 
+/** The User Timing mark set when a `thread.item.replaced` event arrives. */
+export const REPLACED_MARK = "chatkit:thread.item.replaced";
+
 /**
  * Resolves once the browser has painted a frame, or after a short while where no
  * frames run (a hidden tab), so a stream never waits on one.
@@ -184,6 +187,10 @@ export function useChatSession(options: UseChatKitOptions): ChatSession {
       try {
         for await (const event of client.stream(request, controller.signal)) {
           if (event.type === "thread.item.replaced") {
+            // When it arrived, for DevTools' timings and the benchmark (bench/panel.py):
+            // the latest only, so a long session does not collect them.
+            performance.clearMarks(REPLACED_MARK);
+            performance.mark(REPLACED_MARK);
             // What the user clicked for (a widget's new state) is drawn at once and
             // painted before the rest of the response (its answer, the stream's end)
             // is rendered: those usually arrive in the same chunk.
