@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useReducer, useRef, useState } from "react";
 
 import { ApiError, type Api } from "../lib/api";
 import { boardReducer, initialBoardState } from "../lib/board";
@@ -71,7 +71,11 @@ export function useTasks(api: Api): UseTasks {
   }, [load]);
 
   const applyMessage = useCallback((message: BoardMessage) => {
-    dispatch(message);
+    // Not urgent: a change heard from the server waits for what the user is doing
+    // (the chat drawing the widget they clicked, typing), not the other way round.
+    startTransition(() => {
+      dispatch(message);
+    });
   }, []);
 
   // A refused move (409) means the card missed an update: someone else moved the task.
