@@ -3,7 +3,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { BuiltinChatPanel, themeVariables, type BuiltinChatKitMethods } from "./BuiltinChatPanel";
-import type { Thread, ThreadItem, ThreadStreamEvent } from "./types";
+import type { Thread, ThreadItem, ThreadStreamEvent, WidgetComponent } from "./types";
 import { REPLACED_MARK, THREAD_STORAGE_KEY } from "./useChatSession";
 
 const NOW = "2026-12-03T16:00:00Z";
@@ -45,6 +45,31 @@ const answer = (id: string, text: string): ThreadItem => ({
   content: [{ type: "output_text", text, annotations: [] }],
 });
 
+/** The thread's widget wid_1: a Card holding `children`. */
+const cardItem = (children: WidgetComponent[]): ThreadItem => ({
+  type: "widget",
+  id: "wid_1",
+  thread_id: "thr_1",
+  created_at: NOW,
+  widget: { type: "Card", children },
+});
+
+/** A task's card with its one button: Start, or once started, Submit for review. */
+const card = (started: boolean): ThreadItem =>
+  cardItem([
+    started
+      ? {
+          type: "Button",
+          label: "Submit for review",
+          onClickAction: { type: "task.submit", payload: { task_id: 7 } },
+        }
+      : {
+          type: "Button",
+          label: "Start",
+          onClickAction: { type: "task.start", payload: { task_id: 7 } },
+        },
+  ]);
+
 interface Sent {
   type: string;
   params: Record<string, unknown>;
@@ -58,6 +83,15 @@ function fakeServer(handler: (request: Sent) => Response) {
     return Promise.resolve(handler(request));
   });
   return { sent, fetchMock };
+}
+
+/** The stored thread thr_1 holding `items`; any other request is answered by `answer`. */
+function storedThread(items: ThreadItem[], answer: (request: Sent) => Response) {
+  return fakeServer((request) => {
+    if (request.type === "threads.get_by_id") return json(THREAD);
+    if (request.type === "items.list") return json({ data: items, has_more: false, after: null });
+    return answer(request);
+  });
 }
 
 function options(
@@ -275,28 +309,6 @@ describe("BuiltinChatPanel", () => {
 
   it("shows a widget's replacement before the rest of the response that came with it", async () => {
     window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
-    const card = (started: boolean): ThreadItem => ({
-      type: "widget",
-      id: "wid_1",
-      thread_id: "thr_1",
-      created_at: NOW,
-      widget: {
-        type: "Card",
-        children: [
-          started
-            ? {
-                type: "Button",
-                label: "Submit for review",
-                onClickAction: { type: "task.submit", payload: { task_id: 7 } },
-              }
-            : {
-                type: "Button",
-                label: "Start",
-                onClickAction: { type: "task.start", payload: { task_id: 7 } },
-              },
-        ],
-      },
-    });
     const { fetchMock } = fakeServer((request) => {
       switch (request.type) {
         case "threads.get_by_id":
@@ -343,32 +355,9 @@ describe("BuiltinChatPanel", () => {
 
   it("sends a button's request in the click's own task, before the click is drawn", async () => {
     window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
-    const card: ThreadItem = {
-      type: "widget",
-      id: "wid_1",
-      thread_id: "thr_1",
-      created_at: NOW,
-      widget: {
-        type: "Card",
-        children: [
-          {
-            type: "Button",
-            label: "Start",
-            onClickAction: { type: "task.start", payload: { task_id: 7 } },
-          },
-        ],
-      },
-    };
-    const { sent, fetchMock } = fakeServer((request) => {
-      switch (request.type) {
-        case "threads.get_by_id":
-          return json(THREAD);
-        case "items.list":
-          return json({ data: [card], has_more: false, after: null });
-        default:
-          return sse([{ type: "thread.item.done", item: answer("msg_2", "Started.") }]);
-      }
-    });
+    const { sent, fetchMock } = storedThread([card(false)], () =>
+      sse([{ type: "thread.item.done", item: answer("msg_2", "Started.") }]),
+    );
     render(<BuiltinChatPanel options={options(fetchMock)} />);
     const start = await screen.findByRole("button", { name: "Start" });
 
@@ -384,34 +373,26 @@ describe("BuiltinChatPanel", () => {
   it("sends a button with streaming: false as threads.sync_custom_action and shows the widget it answers", async () => {
     window.localStorage.setItem(THREAD_STORAGE_KEY, "thr_1");
     const onError = vi.fn();
-    const card = (starred: boolean): ThreadItem => ({
-      type: "widget",
-      id: "wid_1",
-      thread_id: "thr_1",
-      created_at: NOW,
-      widget: {
-        type: "Card",
-        children: [
-          { type: "Text", value: starred ? "Starred" : "Not starred" },
-          {
-            type: "Button",
-            label: "Star",
-            onClickAction: { type: "task.star", payload: { task_id: 7 }, streaming: false },
-          },
-        ],
-      },
-    });
+    const starCard = (starred: boolean): ThreadItem =>
+      cardItem([
+        { type: "Text", value: starred ? "Starred" : "Not starred" },
+        {
+          type: "Button",
+          label: "Star",
+          onClickAction: { type: "task.star", payload: { task_id: 7 }, streaming: false },
+        },
+      ]);
     let refuse = false;
     const { sent, fetchMock } = fakeServer((request) => {
       switch (request.type) {
         case "threads.get_by_id":
           return json(THREAD);
         case "items.list":
-          return json({ data: [card(false)], has_more: false, after: null });
+          return json({ data: [starCard(false)], has_more: false, after: null });
         case "threads.sync_custom_action":
           return refuse
             ? json({ error: "Already starred; nothing changed." }, 400)
-            : json({ updated_item: card(true) });
+            : json({ updated_item: starCard(true) });
         default:
           return json({ error: "unexpected" }, 500);
       }
