@@ -13,6 +13,11 @@ widget buttons answer in a real browser.
   (`task.start` on another thread of the same user) sent over the protocol from this
   process, so both sides share the run's conditions. Target: click ≤ 1.3x the
   protocol round trip, median and p95.
+- Chromium's own share: the same action sent by a plain `fetch()` in the page (no
+  panel, no rendering), timed to its `thread.item.replaced` being read, after each
+  click. What the click takes beyond it is what the panel and the frame add; what
+  it takes beyond the protocol is the browser's network stack and its CPU on the
+  machine the server runs on.
 
 The server is the benchmark's own Daphne (DJANGO_DEBUG=0, collectstatic output,
 CHATKIT_UI=builtin); the frontend is measured as built: run `npm run build` first.
@@ -138,6 +143,7 @@ class PanelPlan:
     session: str
     browser_threads: list[ActionTarget]
     protocol: ActionTarget
+    in_page: ActionTarget  # acted on by fetch() in the page, beside the panel
     clicks: int
 
 
@@ -150,12 +156,12 @@ def prepare(counts, *, quick: bool) -> PanelPlan:
     per = counts.widget_tasks
     user = seed.make_users("bench-panel-", 1)[0]
     browser_count = math.ceil((clicks + WARMUP_CLICKS) / per)
-    ids = seed.make_tasks(per * (browser_count + 1), creator=user, prefix="Bench panel")
+    ids = seed.make_tasks(per * (browser_count + 2), creator=user, prefix="Bench panel")
     chunks = [ids[n : n + per] for n in range(0, len(ids), per)]
     threads = [seed.task_list_thread(user, chunk) for chunk in chunks]
     seed.store_threads(user, threads)
     targets = [ActionTarget(t.thread.id, t.widget_id, list(t.task_ids)) for t in threads]
-    return PanelPlan(seed.session_for(user), targets[:-1], targets[-1], clicks)
+    return PanelPlan(seed.session_for(user), targets[:-2], targets[-2], targets[-1], clicks)
 
 
 # Clicks
@@ -260,6 +266,44 @@ async def protocol_start(client: ChatKitClient, goal: ActionTarget) -> Sample:
     return Sample(time.perf_counter() - started, first=replaced, error=check_action(events))
 
 
+FETCH_ACTION = """async ([body, token, marker]) => {
+    // The action as the panel sends it, read with nothing else done on the page.
+    const started = performance.now();
+    const response = await fetch("/chatkit", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", Accept: "text/event-stream",
+                  "X-CSRFToken": token},
+        body: JSON.stringify(body),
+    });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "", replaced = null;
+    for (;;) {
+        const {done, value} = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, {stream: true});
+        if (replaced === null && text.includes(marker)) replaced = performance.now() - started;
+    }
+    return {status: response.status, replaced, total: performance.now() - started, text};
+}"""
+
+
+async def fetch_start(page, goal: ActionTarget) -> Sample:
+    """`task.start` by `fetch()` in the page; `first` is its `thread.item.replaced` read."""
+    body = await next_start(goal)
+    started = time.perf_counter()
+    try:
+        got = await page.evaluate(FETCH_ACTION, [body, CSRF_TOKEN, '"type":"thread.item.replaced"'])
+    except Exception as exc:  # a Playwright timeout or a page that broke
+        return Sample(time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}"[:200])
+    if got["status"] != 200:
+        return Sample(got["total"] / 1000, error=f"HTTP {got['status']}")
+    events = sse_frames(bytearray(got["text"].encode()))
+    replaced = None if got["replaced"] is None else got["replaced"] / 1000
+    return Sample(got["total"] / 1000, first=replaced, error=check_action(events))
+
+
 async def open_thread(page, thread_id: str) -> None:
     await page.evaluate(
         "([key, id]) => window.localStorage.setItem(key, id)", [THREAD_STORAGE_KEY, thread_id]
@@ -287,6 +331,7 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
 
     browser_samples: list[Sample] = []
     protocol_samples: list[Sample] = []
+    in_page_samples: list[Sample] = []
     replacements: list[Sample] = []  # click → its thread.item.replaced in the page
     protocol = ChatKitClient.with_session(server_url, plan.session)
     async with async_playwright() as playwright:
@@ -313,10 +358,12 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
                         break
                     sample, received = await click_start(page, index)
                     answer = await protocol_start(protocol, plan.protocol)
+                    fetched = await fetch_start(page, plan.in_page)
                     if warm:
                         warm -= 1
                         continue
                     browser_samples.append(sample)
+                    in_page_samples.append(fetched)
                     if received is not None:
                         replacements.append(Sample(received))
                     protocol_samples.append(answer)
@@ -328,6 +375,7 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
     click = figures(browser_samples, wall)
     round_trip = figures(protocol_samples, wall)
     replaced = figures(protocol_samples, wall, pick=lambda s: s.first)
+    in_page = figures(in_page_samples, wall, pick=lambda s: s.first)
     if outside:
         click.errors += len(outside)
         click.first_error = f"requests left loopback: {outside[:3]}"
@@ -349,8 +397,24 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
     )
     report.add("7", "task.start round trip · protocol", round_trip)
     report.add("7", "task.start to its thread.item.replaced · protocol", replaced)
-    median = click.median / round_trip.median if click.median and round_trip.median else None
-    p95 = click.p95 / round_trip.p95 if click.p95 and round_trip.p95 else None
+    report.add("7", "task.start to its thread.item.replaced · fetch()", in_page)
+    report.add(
+        "7",
+        "click/fetch() in the page",
+        {
+            "ratio": True,
+            "median": ratio(click.median, in_page.median),
+            "p95": ratio(click.p95, in_page.p95),
+            "p99": None,
+        },
+        note=(
+            "what the panel and the frame add to the action Chromium sends and reads "
+            "itself in the same page (fetch()/protocol: "
+            f"{fmt_ratio(ratio(in_page.median, replaced.median))} median)"
+        ),
+    )
+    median = ratio(click.median, round_trip.median)
+    p95 = ratio(click.p95, round_trip.p95)
     report.add(
         "7",
         "click/round trip",
@@ -367,6 +431,10 @@ async def measure_clicks(report, server_url: str, plan: PanelPlan) -> None:
         f"≤ {CLICK_TARGET}x (median and p95), 0 errors",
         verdict_of(median, p95, click.errors + round_trip.errors),
     )
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
 
 
 def verdict_of(median: float | None, p95: float | None, errors: int) -> str:
