@@ -8,6 +8,13 @@ row rewritten, the two items the chat adds), the widget's dict built from the
 template, the stream's events encoded as JSON, and one PUBLISH of the board message
 (to a channel nobody reads). No HTTP server, no session, no chatkit server: what a
 hand-written endpoint would still pay. Ours and the reference read as multiples of it.
+
+`measure_turn_share` is the floor of the other kind: what DESIGN.md's stack has a chat
+turn do before its first event that the reference (no sign-in, a store of dicts) does
+not: Django's session sign-in (the session and the user), the thread read from the
+database, and the user's message inserted and committed, each through the product's
+own functions, in this process, with no HTTP server and no hand-off between threads.
+The reference's first event plus this is the least that ours can take.
 """
 
 import json
@@ -22,6 +29,20 @@ from pydantic_core import to_json
 from bench.client import Figures, percentile
 
 PUBLISH_CHANNEL = "taskboard-bench-floor"
+
+
+def _figures(walls: list[float], cpu: float) -> Figures:
+    """Figures of timed runs: `walls` in ms, `cpu` the seconds of CPU they took in all."""
+    count = len(walls)
+    return Figures(
+        count=count,
+        errors=0,
+        median=percentile(walls, 0.5),
+        p95=percentile(walls, 0.95),
+        p99=percentile(walls, 0.99),
+        throughput=count / (sum(walls) / 1000),
+        cpu_ms=cpu * 1000 / count,
+    )
 
 
 def measure_floor(goal, *, count: int, user_id: int, redis_url: str, reset) -> Figures:
@@ -152,12 +173,56 @@ def measure_floor(goal, *, count: int, user_id: int, redis_url: str, reset) -> F
         cpu += time.process_time() - cpu_start
     if publisher is not None:
         publisher.close()
-    return Figures(
-        count=count,
-        errors=0,
-        median=percentile(walls, 0.5),
-        p95=percentile(walls, 0.95),
-        p99=percentile(walls, 0.99),
-        throughput=count / (sum(walls) / 1000),
-        cpu_ms=cpu * 1000 / count,
-    )
+    return _figures(walls, cpu)
+
+
+def measure_turn_share(*, thread_id: str, session_key: str, count: int) -> Figures:
+    """`count` times what the endpoint and the store do with the database before a turn's
+    first event in `thread_id`, signed in by `session_key`; wall and CPU per turn."""
+    from chatkit.types import ChatKitReq
+    from django.conf import settings
+    from django.http import HttpRequest
+    from django.utils.module_loading import import_string
+
+    from bench import seed
+    from chatkit_app.models import ChatItem
+    from chatkit_app.views import sign_in
+    from chatkit_app.widget_state import item_data
+
+    adapter: TypeAdapter = TypeAdapter(ChatKitReq)
+    session_store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    walls: list[float] = []
+    cpu = 0.0
+    for n in range(count):
+        # The request parsed and the message built, as the reference does too.
+        text = f"show tasks ({n})"
+        parsed = adapter.validate_python(
+            {
+                "type": "threads.add_user_message",
+                "params": {
+                    "thread_id": thread_id,
+                    "input": {
+                        "content": [{"type": "input_text", "text": text}],
+                        "attachments": [],
+                        "inference_options": {},
+                    },
+                },
+            }
+        )
+        item = seed.user_message(thread_id, text, timezone.now())
+        cpu_start, wall_start = time.process_time(), time.perf_counter()
+        request = HttpRequest()
+        request.session = session_store(session_key)
+        context = sign_in(request, parsed)  # the session, the user, the thread
+        if context is None or thread_id not in context.owned_threads:
+            raise RuntimeError("The turn's session or thread is not the bench user's")
+        ChatItem.objects.create(
+            thread_id=thread_id,
+            item_id=item.id,
+            type=item.type,
+            created_at=item.created_at,
+            data=item_data(item),
+        )
+        walls.append((time.perf_counter() - wall_start) * 1000)
+        cpu += time.process_time() - cpu_start
+    return _figures(walls, cpu)
