@@ -161,11 +161,12 @@ async def history_phase(report, counts, plan, ours_server, ref_server, ours, ref
     first_ratio = ratio_of(mine.median, theirs.median)
     first_p95 = ratio_of(mine.p95, theirs.p95)
     errors = sum(figs.errors for figs in ends)
-    # What the product's stack has to do before that event and the reference does not.
+    # What of that event is the database work the reference does not do (an estimate:
+    # the servers' other costs differ too, so it is no bound on the ratio).
     share = await sync_to_async(measure_turn_share)(
         thread_id=await start_thread(ours_client),
         session_key=ours_client.http.cookies["sessionid"],
-        count=turns,
+        count=5 * turns,
     )
     report.add(
         "H",
@@ -173,16 +174,8 @@ async def history_phase(report, counts, plan, ours_server, ref_server, ours, ref
         share,
         note="sign-in (session, user), the thread read, the message stored (bench/floor.py)",
     )
-    least = ratio_of((theirs.median or 0) + (share.median or 0), theirs.median)
-    report.add(
-        "H",
-        "first event, least ours/ref",
-        {"ratio": True, "median": least},
-        note="(reference + the stack's share) / reference: no server can take less",
-    )
     report.verdicts["H first event of a chat turn"] = (
-        f"{first_ratio or 0:.2f}x median, {first_p95 or 0:.2f}x p95 ref "
-        f"(least {least or 0:.2f}x), {errors} errors",
+        f"{first_ratio or 0:.2f}x median, {first_p95 or 0:.2f}x p95 ref, {errors} errors",
         f"≤ {FIRST_EVENT_RATIO}x ref (median)",
         "PASS"
         if first_ratio is not None and first_ratio <= FIRST_EVENT_RATIO and not errors
