@@ -13,9 +13,10 @@ hand-written endpoint would still pay. Ours and the reference read as multiples 
 turn do before its first event that the reference (no sign-in, a store of dicts) does
 not: Django's session sign-in (the session and the user), the thread read from the
 database, and the user's message inserted and committed, each through the product's
-own functions, in this process, with no HTTP server and no hand-off between threads.
-It says how much of ours' first event is that work; it is no bound on ours/ref, since
-the two servers' other costs (Daphne and Django, uvicorn and FastAPI) differ too.
+own functions (the endpoint's sign-in, the store's insert), in this process, with no
+HTTP server and no hand-off between threads. It says how much of ours' first event is
+that work; it is no bound on ours/ref, since the two servers' other costs (Daphne and
+Django, uvicorn and FastAPI) differ too.
 """
 
 import json
@@ -187,9 +188,9 @@ def measure_turn_share(*, thread_id: str, session_key: str, count: int, warmup: 
     from django.utils.module_loading import import_string
 
     from bench import seed
-    from chatkit_app.models import ChatItem
+    from bench.scenario import user_input
+    from chatkit_app.store import DjangoStore
     from chatkit_app.views import sign_in
-    from chatkit_app.widget_state import item_data
 
     adapter: TypeAdapter = TypeAdapter(ChatKitReq)
     session_store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
@@ -201,14 +202,7 @@ def measure_turn_share(*, thread_id: str, session_key: str, count: int, warmup: 
         parsed = adapter.validate_python(
             {
                 "type": "threads.add_user_message",
-                "params": {
-                    "thread_id": thread_id,
-                    "input": {
-                        "content": [{"type": "input_text", "text": text}],
-                        "attachments": [],
-                        "inference_options": {},
-                    },
-                },
+                "params": {"thread_id": thread_id, "input": user_input(text)},
             }
         )
         item = seed.user_message(thread_id, text, timezone.now())
@@ -218,13 +212,7 @@ def measure_turn_share(*, thread_id: str, session_key: str, count: int, warmup: 
         context = sign_in(request, parsed)  # the session, the user, the thread
         if context is None or thread_id not in context.owned_threads:
             raise RuntimeError("The turn's session or thread is not the bench user's")
-        ChatItem.objects.create(
-            thread_id=thread_id,
-            item_id=item.id,
-            type=item.type,
-            created_at=item.created_at,
-            data=item_data(item),
-        )
+        DjangoStore._insert_row(thread_id, item.id, DjangoStore._item_fields(item))
         if n >= warmup:
             walls.append((time.perf_counter() - wall_start) * 1000)
             cpu += time.process_time() - cpu_start
